@@ -1,1 +1,308 @@
-fn main() {}
+//! The `keywarden` command: flags, wiring and exit codes. The work is in the libraries.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use keywarden::files::{self, Outcome, WalkOptions};
+use keywarden_engine::{RuleSet, Scanner};
+use keywarden_report::{Record, Redaction, Summary, TextWriter, write_json_line};
+
+/// Exit code when secrets were found.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit code for usage and I/O errors.
+const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "keywarden",
+    version,
+    about = "Find secrets in files, staged changes and git history"
+)]
+struct Cli {
+    /// More logging on stderr (-v debug, -vv trace). Secrets are never logged.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan files and folders (default: the current folder); `-` reads standard input.
+    Scan {
+        /// Files or folders to scan; `-` for standard input.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Skip files larger than this many bytes.
+        #[arg(long, default_value_t = files::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
+        max_file_size: u64,
+        /// Worker threads (0: one per core).
+        #[arg(short = 'j', long, default_value_t = 0)]
+        threads: usize,
+        /// Also scan files that .gitignore and .ignore files exclude.
+        #[arg(long)]
+        no_ignore: bool,
+    },
+    /// List the rules (built-in and from --rules files).
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// How much of each secret to show.
+    #[arg(long, value_enum, default_value_t = RedactArg::Prefix)]
+    redact: RedactArg,
+    /// Print secrets in full (same as --redact none).
+    #[arg(long)]
+    show_secrets: bool,
+    /// Colour in text output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+}
+
+#[derive(clap::Args)]
+struct RuleArgs {
+    /// Extra rule file (TOML, same schema as patterns/); may be repeated.
+    #[arg(long = "rules", value_name = "FILE")]
+    rule_files: Vec<PathBuf>,
+    /// Do not load the built-in rules.
+    #[arg(long)]
+    no_builtin: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RedactArg {
+    /// Mask the whole secret.
+    Full,
+    /// Show the first four characters.
+    Prefix,
+    /// Show the secret.
+    None,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// An error for the user: what went wrong and what to do, exit code 2.
+struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => log::LevelFilter::Warn,
+        1 => log::LevelFilter::Debug,
+        _ => log::LevelFilter::Trace,
+    };
+    env_logger::Builder::new()
+        .filter_level(level)
+        .format_timestamp(None)
+        .init();
+    let result = match cli.command {
+        Command::Scan {
+            paths,
+            output,
+            rules,
+            max_file_size,
+            threads,
+            no_ignore,
+        } => {
+            let opts = WalkOptions {
+                max_file_size,
+                threads,
+                respect_ignore_files: !no_ignore,
+                skip: None,
+            };
+            run_scan(paths, &output, &rules, &opts)
+        }
+        Command::Rules { format, rules } => run_rules(format, &rules),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(message)) => {
+            eprintln!("keywarden: error: {message}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn load_scanner(args: &RuleArgs) -> Result<Scanner, Failure> {
+    let mut set = if args.no_builtin {
+        RuleSet::new()
+    } else {
+        RuleSet::builtin()?
+    };
+    for path in &args.rule_files {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure(format!(
+                "cannot read rule file {}: {e}; check the --rules path",
+                path.display()
+            ))
+        })?;
+        set.add_toml(&path.display().to_string(), &text)?;
+    }
+    if set.rules().is_empty() {
+        return Err(Failure(
+            "no rules to scan with: drop --no-builtin or add --rules FILE".into(),
+        ));
+    }
+    Ok(Scanner::new(set)?)
+}
+
+fn run_scan(
+    paths: Vec<PathBuf>,
+    output: &OutputArgs,
+    rule_args: &RuleArgs,
+    opts: &WalkOptions,
+) -> Result<u8, Failure> {
+    let scanner = load_scanner(rule_args)?;
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    };
+    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.into_iter().partition(|p| p.as_os_str() == "-");
+    for p in &paths {
+        if !p.exists() {
+            return Err(Failure(format!("{}: no such file or folder", p.display())));
+        }
+    }
+    let mut outcome = files::scan_paths(&scanner, &paths, opts);
+    if !stdin.is_empty() {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        let piped = files::scan_input(&scanner, "-", &bytes);
+        merge(&mut outcome, piped);
+    }
+    for e in &outcome.errors {
+        eprintln!("keywarden: warning: {e}");
+    }
+    report(&outcome.records, &outcome.summary, output)?;
+    Ok(exit_code(&outcome))
+}
+
+fn merge(into: &mut Outcome, other: Outcome) {
+    into.records.extend(other.records);
+    let (s, o) = (&mut into.summary, other.summary);
+    s.scanned += o.scanned;
+    s.bytes += o.bytes;
+    s.skipped_binary += o.skipped_binary;
+    s.skipped_large += o.skipped_large;
+    s.elapsed += o.elapsed;
+}
+
+/// 1 if anything was found, else 2 if something could not be read, else 0.
+fn exit_code(outcome: &Outcome) -> u8 {
+    if !outcome.records.is_empty() {
+        EXIT_FINDINGS
+    } else if !outcome.errors.is_empty() {
+        EXIT_ERROR
+    } else {
+        0
+    }
+}
+
+fn redaction(output: &OutputArgs) -> Redaction {
+    if output.show_secrets {
+        return Redaction::Off;
+    }
+    match output.redact {
+        RedactArg::Full => Redaction::Full,
+        RedactArg::Prefix => Redaction::Prefix,
+        RedactArg::None => Redaction::Off,
+    }
+}
+
+fn report(records: &[Record], summary: &Summary, output: &OutputArgs) -> Result<(), Failure> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let redaction = redaction(output);
+    let written = match output.format {
+        Format::Text => {
+            let color = match output.color {
+                ColorArg::Always => true,
+                ColorArg::Never => false,
+                ColorArg::Auto => {
+                    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            TextWriter { color, redaction }.write(&mut out, records, summary)
+        }
+        Format::Json => records
+            .iter()
+            .try_for_each(|r| write_json_line(&mut out, r, redaction)),
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure(format!("cannot write the report: {e}"))),
+    }
+}
+
+fn run_rules(format: RulesFormat, args: &RuleArgs) -> Result<u8, Failure> {
+    let scanner = load_scanner(args)?;
+    let mut out = io::stdout().lock();
+    let result = match format {
+        RulesFormat::Text => scanner.rules().iter().try_for_each(|r| {
+            writeln!(
+                out,
+                "{:<32} {:<9} {}",
+                r.id(),
+                r.severity().as_str(),
+                r.title()
+            )
+        }),
+        RulesFormat::Json => scanner.rules().iter().try_for_each(|r| {
+            let v = serde_json::json!({
+                "id": r.id(),
+                "title": r.title(),
+                "severity": r.severity().as_str(),
+                "keywords": r.spec().keywords,
+            });
+            writeln!(out, "{v}")
+        }),
+    };
+    match result {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure(e.to_string())),
+        _ => Ok(0),
+    }
+}

@@ -1,0 +1,79 @@
+//! Bytes to scannable text: binary detection, BOMs and UTF-16.
+
+use std::borrow::Cow;
+
+/// How much of the start of a file is checked for NUL bytes (as git does).
+const BINARY_PROBE: usize = 8000;
+
+/// What to do with a file's bytes.
+#[derive(Debug)]
+pub enum Content<'a> {
+    /// Scan these bytes (UTF-8 or close to it; UTF-16 input is converted).
+    Text(Cow<'a, [u8]>),
+    /// A binary file: skip it.
+    Binary,
+}
+
+/// Classifies `bytes`: UTF-16 with a BOM is converted to UTF-8 (line numbers are kept,
+/// columns count characters either way), other data with a NUL byte in its first 8000
+/// bytes is binary, and everything else is scanned as it is, invalid UTF-8 included.
+pub fn classify(bytes: &[u8]) -> Content<'_> {
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return Content::Text(Cow::Owned(utf16(rest, u16::from_le_bytes).into_bytes()));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return Content::Text(Cow::Owned(utf16(rest, u16::from_be_bytes).into_bytes()));
+    }
+    if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() {
+        return Content::Binary;
+    }
+    Content::Text(Cow::Borrowed(bytes))
+}
+
+fn utf16(bytes: &[u8], decode: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks_exact(2).map(|c| decode([c[0], c[1]]));
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
+/// The line that holds byte `offset`, lossily decoded, without its line terminator.
+pub fn line_at(input: &[u8], offset: usize) -> String {
+    let offset = offset.min(input.len());
+    let start = memchr::memrchr(b'\n', &input[..offset]).map_or(0, |p| p + 1);
+    let end = memchr::memchr(b'\n', &input[offset..]).map_or(input.len(), |p| offset + p);
+    let line = &input[start..end];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    String::from_utf8_lossy(line).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_le_with_bom_is_converted() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "key=1\nx".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        match classify(&bytes) {
+            Content::Text(t) => assert_eq!(&*t, b"key=1\nx"),
+            Content::Binary => panic!("UTF-16 text taken for binary"),
+        }
+    }
+
+    #[test]
+    fn nul_bytes_mean_binary_and_invalid_utf8_is_text() {
+        assert!(matches!(
+            classify(b"\x89PNG\r\n\x1a\n\0\0"),
+            Content::Binary
+        ));
+        assert!(matches!(classify(b"caf\xe9 token=1"), Content::Text(_)));
+    }
+
+    #[test]
+    fn line_at_strips_crlf() {
+        assert_eq!(line_at(b"a\r\nbc\r\nd", 4), "bc");
+    }
+}

@@ -1,0 +1,27 @@
+//! The glue behind the `keywarden` command: reading files and folders, and turning engine
+//! findings into report records. Kept out of `main.rs` so it can be tested without argv.
+#![deny(missing_docs)]
+
+pub mod content;
+pub mod files;
+
+use keywarden_engine::{Finding, Scanner};
+use keywarden_report::Record;
+
+/// Turns engine findings on `input` into report records for `path`.
+pub fn records(scanner: &Scanner, path: &str, input: &[u8], findings: Vec<Finding>) -> Vec<Record> {
+    findings
+        .into_iter()
+        .map(|finding| {
+            let rule = &scanner.rules()[finding.rule_index];
+            Record {
+                path: path.to_string(),
+                title: rule.title().to_string(),
+                severity: rule.severity(),
+                line_text: Some(content::line_at(input, finding.secret_span.start)),
+                commit: None,
+                finding,
+            }
+        })
+        .collect()
+}
