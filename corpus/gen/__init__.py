@@ -1,0 +1,1 @@
+"""Templates for the keywarden corpus (see ../generate.py)."""
