@@ -1,0 +1,528 @@
+//! Staged changes for pre-commit scanning: the index compared with `HEAD`'s tree.
+//!
+//! Content always comes from the blobs the index points to (the object database), never from
+//! the work tree, so a partially staged file is judged by what would be committed. Nothing is
+//! written: not the index, the work tree or the object database.
+//!
+//! For every staged path whose blob differs from `HEAD`, [`changes`] returns the staged content
+//! and the 1-based numbers of the lines a line diff against the `HEAD` version marks as added.
+//! A new file has all its lines added, a pure rename or a mode-only change has none, and a
+//! rename with edits only has the edited lines (renames are detected the way `git status`
+//! does, honouring `status.renames`/`diff.renames`). Deleted files yield nothing.
+//!
+//! Skipped, with the reason recorded in [`StagedChanges::skipped`]: binary files (a NUL byte in
+//! the first [`BINARY_PROBE_LEN`](crate::BINARY_PROBE_LEN) bytes), files larger than
+//! [`StagedOptions::max_file_size`], submodules (gitlinks), intent-to-add entries
+//! (`git add -N`) and unmerged (conflicted) entries. Symbolic links are not followed: the
+//! link's target text is the content.
+
+use std::path::{Path, PathBuf};
+
+use gix::ObjectId;
+use gix::bstr::{BStr, BString};
+use gix::diff::index::ChangeRef;
+use gix::index::entry::{Flags, Mode, Stage};
+use gix::status::tree_index::TrackRenames;
+
+use crate::util::{self, OpenFailure};
+
+/// Options for [`changes`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StagedOptions {
+    /// Files whose staged blob is larger than this many bytes are skipped.
+    pub max_file_size: u64,
+    /// Read this index file instead of the repository's own.
+    ///
+    /// Git points hooks at a temporary index through `GIT_INDEX_FILE` during
+    /// `git commit <paths>` and `git commit -a`; pass its value here. A relative path is
+    /// resolved against the work tree root, the directory git runs hooks in.
+    pub index_file: Option<PathBuf>,
+    /// Detect renames and copies as configured (`status.renames`, falling back to
+    /// `diff.renames`, on by default) so that a renamed file only reports its edited lines.
+    /// When `false`, a renamed file is reported as new, with all of its lines.
+    pub detect_renames: bool,
+}
+
+impl StagedOptions {
+    /// Set [`max_file_size`](Self::max_file_size).
+    pub fn with_max_file_size(mut self, bytes: u64) -> Self {
+        self.max_file_size = bytes;
+        self
+    }
+
+    /// Set [`index_file`](Self::index_file).
+    pub fn with_index_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.index_file = Some(path.into());
+        self
+    }
+
+    /// Set [`detect_renames`](Self::detect_renames).
+    pub fn with_detect_renames(mut self, yes: bool) -> Self {
+        self.detect_renames = yes;
+        self
+    }
+}
+
+impl Default for StagedOptions {
+    fn default() -> Self {
+        StagedOptions {
+            max_file_size: crate::DEFAULT_MAX_FILE_SIZE,
+            index_file: None,
+            detect_renames: true,
+        }
+    }
+}
+
+/// How a staged file differs from `HEAD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChangeKind {
+    /// The path is not in `HEAD`.
+    Added,
+    /// The path is in `HEAD` with other content, another mode or another type.
+    Modified,
+    /// The file was moved here from `from` (possibly with edits).
+    Renamed {
+        /// The path in `HEAD` the file was moved from.
+        from: BString,
+    },
+    /// The file was copied here from `from` (possibly with edits).
+    Copied {
+        /// The path in `HEAD` the file was copied from.
+        from: BString,
+    },
+}
+
+/// One staged file with content to scan.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StagedFile {
+    /// The path relative to the work tree root, as stored by git (not necessarily UTF-8).
+    pub path: BString,
+    /// [`path`](Self::path) decoded lossily for display.
+    pub display_path: String,
+    /// How the file differs from `HEAD`.
+    pub kind: ChangeKind,
+    /// The staged blob id, in hex.
+    pub blob_id: String,
+    /// `true` if the entry is a symbolic link; [`content`](Self::content) is its target text.
+    pub is_symlink: bool,
+    /// The staged content, read from the object database.
+    pub content: Vec<u8>,
+    /// Sorted 1-based numbers of the lines of [`content`](Self::content) that are new
+    /// relative to `HEAD` (all lines for a new file, none for a pure rename or mode change).
+    pub changed_lines: Vec<u32>,
+}
+
+impl StagedFile {
+    /// Return `true` if 1-based `line` is one of [`changed_lines`](Self::changed_lines).
+    pub fn is_changed_line(&self, line: u32) -> bool {
+        self.changed_lines.binary_search(&line).is_ok()
+    }
+}
+
+/// Why a staged path was not returned for scanning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// The blob has a NUL byte in its first [`BINARY_PROBE_LEN`](crate::BINARY_PROBE_LEN)
+    /// bytes.
+    Binary,
+    /// The blob is larger than [`StagedOptions::max_file_size`].
+    TooLarge {
+        /// The blob size in bytes.
+        size: u64,
+    },
+    /// The entry is a submodule (gitlink); its content lives in another repository.
+    Submodule,
+    /// The entry was added with `git add -N` and has no content staged yet.
+    IntentToAdd,
+    /// The entry is unmerged (a conflict is in progress for it).
+    Conflicted,
+}
+
+/// A staged path that was not returned for scanning, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SkippedPath {
+    /// The path relative to the work tree root.
+    pub path: BString,
+    /// [`path`](Self::path) decoded lossily for display.
+    pub display_path: String,
+    /// Why it was skipped.
+    pub reason: SkipReason,
+}
+
+/// Everything staged relative to `HEAD`, as returned by [`changes`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct StagedChanges {
+    /// Files with content to scan, sorted by path.
+    pub files: Vec<StagedFile>,
+    /// Paths that were skipped, sorted by path.
+    pub skipped: Vec<SkippedPath>,
+    /// How many paths are deleted in the index relative to `HEAD` (nothing to scan).
+    pub deleted: usize,
+    /// `true` if `HEAD` does not point to a commit yet (the first commit is being made).
+    pub unborn_head: bool,
+}
+
+impl StagedChanges {
+    /// How many paths were skipped for a reason matching `pred`.
+    pub fn skipped_count(&self, pred: impl Fn(&SkipReason) -> bool) -> usize {
+        self.skipped.iter().filter(|s| pred(&s.reason)).count()
+    }
+}
+
+/// Errors of [`changes`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StagedError {
+    /// The repository could not be found or opened.
+    #[error("cannot open a git repository at {path}")]
+    Open {
+        /// The path that was given.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: gix::Error,
+    },
+    /// The repository uses an object format this build cannot read.
+    #[error("repository at {path} uses object format {format}; only sha1 is supported")]
+    UnsupportedObjectFormat {
+        /// The path that was given.
+        path: PathBuf,
+        /// The configured `extensions.objectFormat`.
+        format: String,
+    },
+    /// A bare repository has no index of its own.
+    #[error("repository at {path} is bare: it has no index to read staged changes from")]
+    Bare {
+        /// The path that was given.
+        path: PathBuf,
+    },
+    /// `HEAD` could not be resolved to a tree.
+    #[error("cannot resolve HEAD to a tree in repository {path}")]
+    Head {
+        /// The repository's git directory.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: gix::Error,
+    },
+    /// The index file could not be read.
+    #[error("cannot read index file {path}")]
+    Index {
+        /// The index file.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: gix::Error,
+    },
+    /// Sparse indices (`index.sparse`) are not supported.
+    #[error("index file {path} is a sparse index, which is not supported")]
+    SparseIndex {
+        /// The index file.
+        path: PathBuf,
+    },
+    /// Comparing the index with `HEAD` failed.
+    #[error("cannot compare index {path} with HEAD")]
+    Diff {
+        /// The index file.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: gix::Error,
+    },
+    /// A blob referenced by the index or `HEAD` could not be read.
+    #[error("cannot read blob {id} of {path}")]
+    ReadBlob {
+        /// The blob id in hex.
+        id: String,
+        /// The path the blob belongs to, lossily decoded.
+        path: String,
+        /// What went wrong.
+        #[source]
+        source: gix::Error,
+    },
+}
+
+/// Collect the staged changes of the repository at `repo_path` (its work tree root, any
+/// directory inside it, or its git directory): the index compared with `HEAD`'s tree, or with
+/// the empty tree before the first commit.
+///
+/// Works in linked work trees (each has its own index) and while a merge is in progress
+/// (resolved paths are compared with `HEAD`, unmerged ones are skipped as
+/// [`SkipReason::Conflicted`]).
+pub fn changes(repo_path: &Path, opts: &StagedOptions) -> Result<StagedChanges, StagedError> {
+    let repo = util::open_repo(repo_path).map_err(|err| match err {
+        OpenFailure::Open(source) => StagedError::Open {
+            path: repo_path.to_owned(),
+            source,
+        },
+        OpenFailure::UnsupportedObjectFormat(format) => StagedError::UnsupportedObjectFormat {
+            path: repo_path.to_owned(),
+            format,
+        },
+    })?;
+    let head_err = |source| StagedError::Head {
+        path: repo.git_dir().to_owned(),
+        source,
+    };
+    let unborn_head = repo.head().map_err(head_err)?.is_unborn();
+    let tree_id = repo.head_tree_id_or_empty().map_err(head_err)?.detach();
+
+    let (index_path, index) = load_index(&repo, repo_path, opts)?;
+    log::debug!(
+        "staged: comparing {} with tree {tree_id} (unborn HEAD: {unborn_head})",
+        index_path.display()
+    );
+    if index.is_sparse() {
+        return Err(StagedError::SparseIndex { path: index_path });
+    }
+
+    let mut out = StagedChanges {
+        unborn_head,
+        ..Default::default()
+    };
+    collect_unscannable_entries(&index, &mut out.skipped);
+
+    let renames = if opts.detect_renames {
+        TrackRenames::AsConfigured
+    } else {
+        TrackRenames::Disabled
+    };
+    let mut changes = Vec::new();
+    repo.tree_index_status(&tree_id, &index, None, renames, |change, _, _| {
+        changes.push(change.into_owned());
+        Ok(std::ops::ControlFlow::Continue(()))
+    })
+    .map_err(|source| StagedError::Diff {
+        path: index_path.clone(),
+        source,
+    })?;
+
+    for change in changes {
+        let Some(staged) = StagedEntry::from_change(change) else {
+            out.deleted += 1;
+            continue;
+        };
+        match read_staged(&repo, &staged, opts)? {
+            Ok(file) => out.files.push(file),
+            Err(reason) => out.skipped.push(SkippedPath {
+                display_path: util::display_path(staged.path.as_ref()),
+                path: staged.path,
+                reason,
+            }),
+        }
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    log::debug!(
+        "staged: {} file(s) to scan, {} skipped, {} deleted",
+        out.files.len(),
+        out.skipped.len(),
+        out.deleted
+    );
+    Ok(out)
+}
+
+/// Load the index to compare: the one named in the options, or the repository's own.
+fn load_index(
+    repo: &gix::Repository,
+    repo_path: &Path,
+    opts: &StagedOptions,
+) -> Result<(PathBuf, gix::index::State), StagedError> {
+    if let Some(file) = &opts.index_file {
+        let path = match repo.workdir() {
+            Some(root) if file.is_relative() => root.join(file),
+            _ => file.clone(),
+        };
+        let index = gix::index::File::at(
+            &path,
+            repo.object_hash(),
+            false,
+            gix::index::decode::Options::default(),
+        )
+        .map_err(|err| StagedError::Index {
+            path: path.clone(),
+            source: gix::Error::from_error(err),
+        })?;
+        return Ok((path, index.into()));
+    }
+    if repo.is_bare() {
+        return Err(StagedError::Bare {
+            path: repo_path.to_owned(),
+        });
+    }
+    let path = repo.index_path();
+    let index = repo.index_or_empty().map_err(|source| StagedError::Index {
+        path: path.clone(),
+        source,
+    })?;
+    Ok((path, gix::index::State::clone(&index)))
+}
+
+/// Record index entries that can never be scanned: intent-to-add and unmerged ones.
+fn collect_unscannable_entries(index: &gix::index::State, skipped: &mut Vec<SkippedPath>) {
+    let mut last_conflict: Option<&BStr> = None;
+    for entry in index.entries() {
+        let path = entry.path(index);
+        let reason = if entry.stage() != Stage::Unconflicted {
+            // One record per path, not per stage.
+            if last_conflict == Some(path) {
+                continue;
+            }
+            last_conflict = Some(path);
+            SkipReason::Conflicted
+        } else if entry.flags.contains(Flags::INTENT_TO_ADD) {
+            SkipReason::IntentToAdd
+        } else {
+            continue;
+        };
+        skipped.push(SkippedPath {
+            path: path.to_owned(),
+            display_path: util::display_path(path),
+            reason,
+        });
+    }
+}
+
+/// The new side of a change that has one, with what it is compared against.
+struct StagedEntry {
+    path: BString,
+    kind: ChangeKind,
+    mode: Mode,
+    id: ObjectId,
+    /// The blob the changed lines are computed against, if it is comparable content.
+    base: Option<ObjectId>,
+}
+
+impl StagedEntry {
+    /// `None` for deletions.
+    fn from_change(change: ChangeRef<'static, 'static>) -> Option<Self> {
+        let comparable = |mode: Mode, id: &gix::oid| {
+            let is_content = mode == Mode::FILE || mode == Mode::FILE_EXECUTABLE;
+            (is_content || mode == Mode::SYMLINK).then(|| id.to_owned())
+        };
+        Some(match change {
+            ChangeRef::Deletion { .. } => return None,
+            ChangeRef::Addition {
+                location,
+                entry_mode,
+                id,
+                ..
+            } => StagedEntry {
+                path: location.into_owned(),
+                kind: ChangeKind::Added,
+                mode: entry_mode,
+                id: id.into_owned(),
+                base: None,
+            },
+            ChangeRef::Modification {
+                location,
+                previous_entry_mode,
+                previous_id,
+                entry_mode,
+                id,
+                ..
+            } => StagedEntry {
+                path: location.into_owned(),
+                kind: ChangeKind::Modified,
+                mode: entry_mode,
+                id: id.into_owned(),
+                base: comparable(previous_entry_mode, &previous_id),
+            },
+            ChangeRef::Rewrite {
+                source_location,
+                source_entry_mode,
+                source_id,
+                location,
+                entry_mode,
+                id,
+                copy,
+                ..
+            } => {
+                let from = source_location.into_owned();
+                StagedEntry {
+                    path: location.into_owned(),
+                    kind: if copy {
+                        ChangeKind::Copied { from }
+                    } else {
+                        ChangeKind::Renamed { from }
+                    },
+                    mode: entry_mode,
+                    id: id.into_owned(),
+                    base: comparable(source_entry_mode, &source_id),
+                }
+            }
+        })
+    }
+}
+
+/// Read the staged blob of `entry` and compute its changed lines, or say why it is skipped.
+fn read_staged(
+    repo: &gix::Repository,
+    entry: &StagedEntry,
+    opts: &StagedOptions,
+) -> Result<Result<StagedFile, SkipReason>, StagedError> {
+    if entry.mode.is_submodule() {
+        return Ok(Err(SkipReason::Submodule));
+    }
+    let read_err = |id: &ObjectId, source| StagedError::ReadBlob {
+        id: id.to_string(),
+        path: util::display_path(entry.path.as_ref()),
+        source,
+    };
+    let size = repo
+        .find_header(entry.id)
+        .map_err(|err| read_err(&entry.id, err))?
+        .size();
+    if size > opts.max_file_size {
+        return Ok(Err(SkipReason::TooLarge { size }));
+    }
+    let content = repo
+        .find_blob(entry.id)
+        .map_err(|err| read_err(&entry.id, err))?
+        .take_data();
+    if crate::is_binary(&content) {
+        return Ok(Err(SkipReason::Binary));
+    }
+    let changed_lines = match entry.base {
+        None => util::all_lines(&content),
+        Some(base) if base == entry.id => Vec::new(),
+        Some(base) => {
+            let old_size = repo
+                .find_header(base)
+                .map_err(|err| read_err(&base, err))?
+                .size();
+            if old_size > opts.max_file_size {
+                // Too large to diff within the limits: treat the whole file as new.
+                return Ok(Ok(staged_file(entry, util::all_lines(&content), content)));
+            }
+            let old = repo
+                .find_blob(base)
+                .map_err(|err| read_err(&base, err))?
+                .take_data();
+            if crate::is_binary(&old) {
+                util::all_lines(&content)
+            } else {
+                util::added_lines(&old, &content)
+            }
+        }
+    };
+    Ok(Ok(staged_file(entry, changed_lines, content)))
+}
+
+fn staged_file(entry: &StagedEntry, changed_lines: Vec<u32>, content: Vec<u8>) -> StagedFile {
+    StagedFile {
+        display_path: util::display_path(entry.path.as_ref()),
+        path: entry.path.clone(),
+        kind: entry.kind.clone(),
+        blob_id: entry.id.to_string(),
+        is_symlink: entry.mode == Mode::SYMLINK,
+        content,
+        changed_lines,
+    }
+}

@@ -1,0 +1,439 @@
+//! Staged-changes tests against scratch repositories built with the git CLI.
+
+mod common;
+
+use common::{Repo, SECRET, fake_engine, git_in};
+use keywarden_git::staged::{self, ChangeKind, SkipReason, StagedChanges, StagedOptions};
+use keywarden_git::{StagedError, StagedFile};
+
+fn changes(repo: &Repo) -> StagedChanges {
+    staged::changes(&repo.path, &StagedOptions::default()).expect("staged changes")
+}
+
+fn file<'a>(changes: &'a StagedChanges, path: &str) -> &'a StagedFile {
+    changes
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} not among {:?}", paths(changes)))
+}
+
+fn paths(changes: &StagedChanges) -> Vec<String> {
+    changes
+        .files
+        .iter()
+        .map(|f| f.display_path.clone())
+        .collect()
+}
+
+fn skipped(changes: &StagedChanges) -> Vec<(String, SkipReason)> {
+    changes
+        .skipped
+        .iter()
+        .map(|s| (s.display_path.clone(), s.reason.clone()))
+        .collect()
+}
+
+/// Secret lines the fake engine finds among the changed lines, as a pre-commit hook would.
+fn reported(file: &StagedFile) -> Vec<u32> {
+    fake_engine(&file.content)
+        .into_iter()
+        .filter(|&line| file.is_changed_line(line))
+        .collect()
+}
+
+#[test]
+fn first_commit_without_head_reports_everything_staged() {
+    let repo = Repo::new();
+    repo.write("a.txt", "one\ntwo\nthree");
+    repo.write("dir/b.txt", format!("x\n{SECRET}\n"));
+    repo.git(&["add", "."]);
+    let c = changes(&repo);
+    assert!(c.unborn_head);
+    assert_eq!(paths(&c), ["a.txt", "dir/b.txt"]);
+    let a = file(&c, "a.txt");
+    assert_eq!(a.kind, ChangeKind::Added);
+    assert_eq!(a.changed_lines, [1, 2, 3]);
+    assert_eq!(a.content, b"one\ntwo\nthree");
+    let b = file(&c, "dir/b.txt");
+    assert_eq!(b.changed_lines, [1, 2]);
+    assert_eq!(reported(b), [2]);
+    assert!(c.skipped.is_empty());
+    assert_eq!(c.deleted, 0);
+}
+
+#[test]
+fn empty_index_before_first_commit_is_empty() {
+    let repo = Repo::new();
+    let c = changes(&repo);
+    assert!(c.unborn_head);
+    assert!(c.files.is_empty() && c.skipped.is_empty());
+}
+
+#[test]
+fn new_modified_and_deleted_files() {
+    let repo = Repo::new();
+    repo.write("keep.txt", "a\nb\nc\nd\n");
+    repo.write("gone.txt", format!("{SECRET}\n"));
+    repo.git(&["add", "."]);
+    repo.commit("base");
+
+    repo.write("keep.txt", format!("a\nB {SECRET}\nc\nd\ne\n"));
+    repo.write("new.txt", "fresh\n");
+    repo.git(&["add", "keep.txt", "new.txt"]);
+    repo.git(&["rm", "-q", "gone.txt"]);
+
+    let c = changes(&repo);
+    assert!(!c.unborn_head);
+    assert_eq!(paths(&c), ["keep.txt", "new.txt"]);
+    let keep = file(&c, "keep.txt");
+    assert_eq!(keep.kind, ChangeKind::Modified);
+    assert_eq!(keep.changed_lines, [2, 5]);
+    assert_eq!(reported(keep), [2]);
+    assert_eq!(file(&c, "new.txt").changed_lines, [1]);
+    assert_eq!(c.deleted, 1);
+}
+
+#[test]
+fn unchanged_repository_has_nothing_staged() {
+    let repo = Repo::new();
+    repo.commit_file("a.txt", "a\n", "base");
+    repo.write("a.txt", format!("{SECRET}\n"));
+    let c = changes(&repo);
+    assert!(
+        c.files.is_empty(),
+        "worktree-only edits are not staged: {:?}",
+        paths(&c)
+    );
+}
+
+#[test]
+fn partially_staged_file_is_judged_on_staged_content() {
+    let repo = Repo::new();
+    repo.commit_file("app.cfg", "name=x\nport=1\n", "base");
+    // Stage a harmless change, then add a secret only in the work tree.
+    repo.write("app.cfg", "name=y\nport=1\n");
+    repo.git(&["add", "app.cfg"]);
+    repo.write("app.cfg", format!("name=y\nport=1\ntoken={SECRET}\n"));
+    let c = changes(&repo);
+    let f = file(&c, "app.cfg");
+    assert_eq!(f.content, b"name=y\nport=1\n");
+    assert_eq!(f.changed_lines, [1]);
+    assert!(reported(f).is_empty());
+
+    // And the other way round: the secret is staged, the work tree has it removed.
+    repo.write("app.cfg", format!("name=y\ntoken={SECRET}\n"));
+    repo.git(&["add", "app.cfg"]);
+    repo.write("app.cfg", "name=y\n");
+    let c = changes(&repo);
+    assert_eq!(reported(file(&c, "app.cfg")), [2]);
+}
+
+#[test]
+fn pure_rename_yields_no_lines() {
+    let repo = Repo::new();
+    let content = format!("line 1\nline 2\n{SECRET}\nline 4\n");
+    repo.commit_file("old/name.txt", &content, "base");
+    repo.git(&["mv", "old/name.txt", "new-name.txt"]);
+    let c = changes(&repo);
+    let f = file(&c, "new-name.txt");
+    assert_eq!(
+        f.kind,
+        ChangeKind::Renamed {
+            from: "old/name.txt".into()
+        }
+    );
+    assert!(f.changed_lines.is_empty());
+    assert!(reported(f).is_empty());
+    assert_eq!(c.deleted, 0, "the source is consumed by the rename");
+}
+
+#[test]
+fn rename_with_a_changed_line_yields_only_that_line() {
+    let repo = Repo::new();
+    let lines: Vec<String> = (1..=20).map(|n| format!("line {n}")).collect();
+    let mut content = lines.join("\n");
+    content.push('\n');
+    repo.commit_file("src.txt", &content, "base");
+    repo.git(&["mv", "src.txt", "dst.txt"]);
+    let mut edited = lines.clone();
+    edited[9] = format!("line 10 {SECRET}");
+    repo.write("dst.txt", edited.join("\n") + "\n");
+    repo.git(&["add", "dst.txt"]);
+    let c = changes(&repo);
+    let f = file(&c, "dst.txt");
+    assert_eq!(
+        f.kind,
+        ChangeKind::Renamed {
+            from: "src.txt".into()
+        }
+    );
+    assert_eq!(f.changed_lines, [10]);
+    assert_eq!(reported(f), [10]);
+}
+
+#[test]
+fn renames_can_be_reported_as_new_files() {
+    let repo = Repo::new();
+    repo.commit_file("a.txt", "1\n2\n", "base");
+    repo.git(&["mv", "a.txt", "b.txt"]);
+    let opts = StagedOptions::default().with_detect_renames(false);
+    let c = staged::changes(&repo.path, &opts).expect("staged");
+    let f = file(&c, "b.txt");
+    assert_eq!(f.kind, ChangeKind::Added);
+    assert_eq!(f.changed_lines, [1, 2]);
+    assert_eq!(c.deleted, 1);
+}
+
+#[test]
+fn mode_change_yields_no_lines() {
+    let repo = Repo::new();
+    repo.commit_file("run.sh", format!("#!/bin/sh\necho {SECRET}\n"), "base");
+    repo.git(&["update-index", "--chmod=+x", "run.sh"]);
+    let c = changes(&repo);
+    let f = file(&c, "run.sh");
+    assert_eq!(f.kind, ChangeKind::Modified);
+    assert!(f.changed_lines.is_empty());
+    assert!(reported(f).is_empty());
+}
+
+#[test]
+fn binary_files_are_skipped() {
+    let repo = Repo::new();
+    let mut data = b"\x89PNG\r\n\x1a\n\0\0\0".to_vec();
+    data.extend_from_slice(SECRET.as_bytes());
+    repo.write("img.png", &data);
+    // NUL after the 8000-byte probe: text.
+    let mut late = vec![b'a'; 8000];
+    late.extend_from_slice(b"\n\0");
+    repo.write("late-nul.txt", &late);
+    repo.git(&["add", "."]);
+    let c = changes(&repo);
+    assert_eq!(skipped(&c), [("img.png".to_owned(), SkipReason::Binary)]);
+    assert_eq!(paths(&c), ["late-nul.txt"]);
+    assert_eq!(c.skipped_count(|r| *r == SkipReason::Binary), 1);
+}
+
+#[test]
+fn submodules_are_skipped() {
+    let sub = Repo::new();
+    sub.commit_file("inner.txt", format!("{SECRET}\n"), "inner");
+    let repo = Repo::new();
+    repo.commit_file("top.txt", "top\n", "base");
+    let sub_url = format!("file://{}", sub.path.display());
+    repo.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        &sub_url,
+        "vendored",
+    ]);
+    let c = changes(&repo);
+    assert_eq!(paths(&c), [".gitmodules"]);
+    assert_eq!(
+        skipped(&c),
+        [("vendored".to_owned(), SkipReason::Submodule)]
+    );
+
+    // A bare gitlink added by plumbing, without .gitmodules, is skipped too.
+    let head = sub.git(&["rev-parse", "HEAD"]);
+    let cacheinfo = format!("160000,{head},other-link");
+    repo.git(&["update-index", "--add", "--cacheinfo", &cacheinfo]);
+    let c = changes(&repo);
+    assert_eq!(c.skipped_count(|r| *r == SkipReason::Submodule), 2);
+}
+
+#[test]
+fn intent_to_add_entries_are_skipped() {
+    let repo = Repo::new();
+    repo.commit_file("base.txt", "base\n", "base");
+    repo.write("later.txt", format!("{SECRET}\n"));
+    repo.git(&["add", "-N", "later.txt"]);
+    let c = changes(&repo);
+    assert!(c.files.is_empty(), "{:?}", paths(&c));
+    assert_eq!(
+        skipped(&c),
+        [("later.txt".to_owned(), SkipReason::IntentToAdd)]
+    );
+    assert_eq!(c.deleted, 0);
+}
+
+#[test]
+fn symlink_target_text_is_the_content() {
+    let repo = Repo::new();
+    repo.write("real-secret.txt", format!("{SECRET}\n"));
+    std::os::unix::fs::symlink("real-secret.txt", repo.path.join("link")).expect("symlink");
+    repo.git(&["add", "link"]);
+    let c = changes(&repo);
+    let f = file(&c, "link");
+    assert!(f.is_symlink);
+    assert_eq!(f.content, b"real-secret.txt");
+    assert_eq!(f.changed_lines, [1]);
+    assert!(reported(f).is_empty(), "the link is not followed");
+}
+
+#[test]
+fn oversize_files_are_skipped() {
+    let repo = Repo::new();
+    repo.write("big.txt", format!("{}\n{SECRET}\n", "x".repeat(2000)));
+    repo.write("small.txt", "tiny\n");
+    repo.git(&["add", "."]);
+    let opts = StagedOptions::default().with_max_file_size(1000);
+    let c = staged::changes(&repo.path, &opts).expect("staged");
+    assert_eq!(paths(&c), ["small.txt"]);
+    assert_eq!(
+        skipped(&c),
+        [("big.txt".to_owned(), SkipReason::TooLarge { size: 2013 })]
+    );
+}
+
+#[test]
+fn oversize_head_version_makes_all_lines_new() {
+    let repo = Repo::new();
+    repo.commit_file("f.txt", "y\n".repeat(1000), "big base");
+    repo.write("f.txt", format!("y\n{SECRET}\n"));
+    repo.git(&["add", "f.txt"]);
+    let opts = StagedOptions::default().with_max_file_size(100);
+    let c = staged::changes(&repo.path, &opts).expect("staged");
+    assert_eq!(file(&c, "f.txt").changed_lines, [1, 2]);
+}
+
+#[test]
+fn merge_in_progress() {
+    let repo = Repo::new();
+    repo.commit_file("shared.txt", "base\n", "base");
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.commit_file("shared.txt", "topic side\n", "topic edit");
+    repo.commit_file(
+        "topic-only.txt",
+        format!("from topic {SECRET}\n"),
+        "topic file",
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit_file("shared.txt", "main side\n", "main edit");
+    assert!(
+        !repo.git_status(&["merge", "-q", "topic"]),
+        "the merge must conflict"
+    );
+    assert!(repo.path.join(".git/MERGE_HEAD").exists());
+
+    // Unresolved: the conflicted path is skipped, the cleanly merged file is staged.
+    let c = changes(&repo);
+    assert_eq!(paths(&c), ["topic-only.txt"]);
+    assert_eq!(reported(file(&c, "topic-only.txt")), [1]);
+    assert_eq!(
+        skipped(&c),
+        [("shared.txt".to_owned(), SkipReason::Conflicted)]
+    );
+
+    // Resolved: compared with HEAD (main's side).
+    repo.write("shared.txt", format!("main side\nresolved {SECRET}\n"));
+    repo.git(&["add", "shared.txt"]);
+    let c = changes(&repo);
+    assert!(c.skipped.is_empty());
+    assert_eq!(paths(&c), ["shared.txt", "topic-only.txt"]);
+    assert_eq!(file(&c, "shared.txt").changed_lines, [2]);
+}
+
+#[test]
+fn linked_worktree_uses_its_own_index() {
+    let repo = Repo::new();
+    repo.commit_file("a.txt", "a\n", "base");
+    let wt = repo.tmp.path().join("linked");
+    let wt_str = wt.to_str().expect("utf-8 temp path");
+    repo.git(&["worktree", "add", "-q", "-b", "side", wt_str]);
+    std::fs::write(wt.join("a.txt"), format!("a\n{SECRET}\n")).expect("write");
+    git_in(&wt, &["add", "a.txt"]);
+
+    let in_linked = staged::changes(&wt, &StagedOptions::default()).expect("linked");
+    assert_eq!(reported(file(&in_linked, "a.txt")), [2]);
+    // The main work tree's index is untouched by the linked one.
+    assert!(changes(&repo).files.is_empty());
+    // From a sub-directory of the linked work tree too.
+    std::fs::create_dir(wt.join("sub")).expect("mkdir");
+    let from_sub = staged::changes(&wt.join("sub"), &StagedOptions::default()).expect("sub");
+    assert_eq!(paths(&from_sub), ["a.txt"]);
+}
+
+#[test]
+fn hooks_path_setting_does_not_affect_reading() {
+    let repo = Repo::new();
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    repo.commit_file("a.txt", "a\n", "base");
+    repo.write("a.txt", format!("a\n{SECRET}\n"));
+    repo.git(&["add", "a.txt"]);
+    assert_eq!(reported(file(&changes(&repo), "a.txt")), [2]);
+}
+
+#[test]
+fn explicit_index_file_like_git_index_file() {
+    let repo = Repo::new();
+    repo.commit_file("a.txt", "a\n", "base");
+    repo.write("a.txt", format!("a\n{SECRET}\n"));
+    // Stage into a separate index, as `git commit <path>` does for its hooks.
+    let out = std::process::Command::new("git")
+        .current_dir(&repo.path)
+        .args(["add", "a.txt"])
+        .env("GIT_INDEX_FILE", ".git/alt-index")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git add");
+    assert!(out.status.success());
+    assert!(
+        changes(&repo).files.is_empty(),
+        "the main index has nothing staged"
+    );
+    let opts = StagedOptions::default().with_index_file(".git/alt-index");
+    let c = staged::changes(&repo.path, &opts).expect("alt index");
+    assert_eq!(reported(file(&c, "a.txt")), [2]);
+
+    let missing = StagedOptions::default().with_index_file("no-such-index");
+    let err = staged::changes(&repo.path, &missing).expect_err("missing index");
+    assert!(matches!(err, StagedError::Index { .. }), "{err:?}");
+    assert!(err.to_string().contains("no-such-index"), "{err}");
+}
+
+#[test]
+fn non_utf8_paths_are_kept_as_bytes() {
+    let repo = Repo::new();
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    std::fs::write(repo.path.join(name), format!("{SECRET}\n")).expect("write");
+    repo.git(&["add", "."]);
+    let c = changes(&repo);
+    assert_eq!(c.files.len(), 1);
+    assert_eq!(c.files[0].path, b"caf\xe9.txt".as_slice());
+    assert_eq!(c.files[0].display_path, "caf\u{fffd}.txt");
+}
+
+#[test]
+fn bare_repository_has_no_staged_changes() {
+    let repo = Repo::bare();
+    let err = staged::changes(&repo.path, &StagedOptions::default()).expect_err("bare");
+    assert!(matches!(err, StagedError::Bare { .. }), "{err:?}");
+}
+
+#[test]
+fn not_a_repository_is_a_clear_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let err = staged::changes(tmp.path(), &StagedOptions::default()).expect_err("no repo");
+    assert!(matches!(err, StagedError::Open { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains(&tmp.path().display().to_string()),
+        "{err}"
+    );
+}
+
+#[test]
+fn sha256_repository_is_refused_clearly() {
+    let repo = Repo::init(&["--object-format=sha256"]);
+    repo.commit_file("a.txt", "a\n", "base");
+    let err = staged::changes(&repo.path, &StagedOptions::default()).expect_err("sha256");
+    assert!(
+        matches!(&err, StagedError::UnsupportedObjectFormat { format, .. } if format == "sha256"),
+        "{err:?}"
+    );
+}
