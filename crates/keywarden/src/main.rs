@@ -1,12 +1,14 @@
 //! The `keywarden` command: flags, wiring and exit codes. The work is in the libraries.
 
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use keywarden::files::{self, Outcome, WalkOptions};
 use keywarden_engine::{RuleSet, Scanner};
+use keywarden_policy::{Baseline, BaselineEntry, Config, Policy};
 use keywarden_report::{Record, Redaction, Summary, TextWriter, write_json_line};
 
 /// Exit code when secrets were found.
@@ -38,15 +40,21 @@ enum Command {
         output: OutputArgs,
         #[command(flatten)]
         rules: RuleArgs,
-        /// Skip files larger than this many bytes.
-        #[arg(long, default_value_t = files::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
-        max_file_size: u64,
+        /// Skip files larger than this many bytes [default: 10485760, or the config's].
+        #[arg(long, value_name = "BYTES")]
+        max_file_size: Option<u64>,
         /// Worker threads (0: one per core).
         #[arg(short = 'j', long, default_value_t = 0)]
         threads: usize,
         /// Also scan files that .gitignore and .ignore files exclude.
         #[arg(long)]
         no_ignore: bool,
+    },
+    /// Write a commented example .keywarden.toml in the current folder.
+    Init {
+        /// Overwrite an existing .keywarden.toml.
+        #[arg(long)]
+        force: bool,
     },
     /// List the rules (built-in and from --rules files).
     Rules {
@@ -72,6 +80,12 @@ struct OutputArgs {
     /// Colour in text output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+    /// Do not report findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the findings of this scan in a baseline file (then exit 0).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -82,6 +96,13 @@ struct RuleArgs {
     /// Do not load the built-in rules.
     #[arg(long)]
     no_builtin: bool,
+    /// Repository config (default: .keywarden.toml found from the current folder up to
+    /// the repository root).
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Ignore any .keywarden.toml.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -143,13 +164,14 @@ fn main() -> ExitCode {
             no_ignore,
         } => {
             let opts = WalkOptions {
-                max_file_size,
+                max_file_size: max_file_size.unwrap_or(files::DEFAULT_MAX_FILE_SIZE),
                 threads,
                 respect_ignore_files: !no_ignore,
                 skip: None,
             };
-            run_scan(paths, &output, &rules, &opts)
+            run_scan(paths, &output, &rules, opts, max_file_size.is_some())
         }
+        Command::Init { force } => run_init(force),
         Command::Rules { format, rules } => run_rules(format, &rules),
     };
     match result {
@@ -161,12 +183,73 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_scanner(args: &RuleArgs) -> Result<Scanner, Failure> {
+/// The repository config: `--config`, else `.keywarden.toml` found from the current
+/// folder up to the repository root, else none.
+fn load_config(args: &RuleArgs) -> Result<Option<Config>, Failure> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(p) => p.clone(),
+        None => match Config::discover(Path::new(".")) {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    log::debug!("using config {}", path.display());
+    Ok(Some(Config::load(&path)?))
+}
+
+/// Everything a scan needs besides its input.
+struct Setup {
+    scanner: Scanner,
+    config: Option<Config>,
+    policy: Policy,
+    baseline: Option<Baseline>,
+}
+
+fn setup(args: &RuleArgs, output: &OutputArgs) -> Result<Setup, Failure> {
+    let config = load_config(args)?;
+    let scanner = load_scanner(args, config.as_ref())?;
+    let policy = match &config {
+        Some(c) => c.policy()?,
+        None => Policy::default(),
+    };
+    let baseline = output.baseline.as_deref().map(Baseline::load).transpose()?;
+    Ok(Setup {
+        scanner,
+        config,
+        policy,
+        baseline,
+    })
+}
+
+impl Setup {
+    /// Drops findings allowed by the config, an inline marker or the baseline.
+    fn filter(&self, records: &mut Vec<Record>) {
+        records.retain(|r| {
+            let rel = self.policy.relative(Path::new(&r.path));
+            let line = r.line_text.as_deref().unwrap_or("");
+            let f = &r.finding;
+            let allowed = self.policy.allows(&f.rule_id, &rel, &f.secret, line);
+            let known = self
+                .baseline
+                .as_ref()
+                .is_some_and(|b| b.contains(&f.fingerprint, &r.path));
+            !allowed && !known
+        });
+    }
+}
+
+fn load_scanner(args: &RuleArgs, config: Option<&Config>) -> Result<Scanner, Failure> {
     let mut set = if args.no_builtin {
         RuleSet::new()
     } else {
         RuleSet::builtin()?
     };
+    if let Some(config) = config {
+        config.apply_rules(&mut set)?;
+    }
     for path in &args.rule_files {
         let text = std::fs::read_to_string(path).map_err(|e| {
             Failure(format!(
@@ -188,9 +271,21 @@ fn run_scan(
     paths: Vec<PathBuf>,
     output: &OutputArgs,
     rule_args: &RuleArgs,
-    opts: &WalkOptions,
+    mut opts: WalkOptions,
+    size_given: bool,
 ) -> Result<u8, Failure> {
-    let scanner = load_scanner(rule_args)?;
+    let setup = Arc::new(setup(rule_args, output)?);
+    let configured_size = setup.config.as_ref().and_then(Config::max_file_size);
+    if let (false, Some(size)) = (size_given, configured_size) {
+        opts.max_file_size = size;
+    }
+    let skipper = Arc::clone(&setup);
+    opts.skip = Some(Arc::new(move |display: &str| {
+        skipper
+            .policy
+            .skips_path(&skipper.policy.relative(Path::new(display)))
+    }));
+    let scanner = &setup.scanner;
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -203,20 +298,55 @@ fn run_scan(
             return Err(Failure(format!("{}: no such file or folder", p.display())));
         }
     }
-    let mut outcome = files::scan_paths(&scanner, &paths, opts);
+    let mut outcome = files::scan_paths(scanner, &paths, &opts);
     if !stdin.is_empty() {
         let mut bytes = Vec::new();
         io::stdin()
             .read_to_end(&mut bytes)
             .map_err(|e| format!("cannot read stdin: {e}"))?;
-        let piped = files::scan_input(&scanner, "-", &bytes);
+        let piped = files::scan_input(scanner, "-", &bytes);
         merge(&mut outcome, piped);
     }
+    setup.filter(&mut outcome.records);
     for e in &outcome.errors {
         eprintln!("keywarden: warning: {e}");
     }
+    if let Some(path) = &output.write_baseline {
+        write_baseline(path, &outcome.records)?;
+        let n = outcome.records.len();
+        eprintln!(
+            "keywarden: wrote {n} findings to baseline {}",
+            path.display()
+        );
+        return Ok(0);
+    }
     report(&outcome.records, &outcome.summary, output)?;
     Ok(exit_code(&outcome))
+}
+
+fn write_baseline(path: &Path, records: &[Record]) -> Result<(), Failure> {
+    let entries = records.iter().map(|r| BaselineEntry {
+        fingerprint: r.finding.fingerprint.clone(),
+        rule_id: r.finding.rule_id.clone(),
+        path: r.path.clone(),
+    });
+    Ok(Baseline::write(path, entries)?)
+}
+
+const EXAMPLE_CONFIG: &str = include_str!("../example-config.toml");
+
+fn run_init(force: bool) -> Result<u8, Failure> {
+    let path = Path::new(keywarden_policy::CONFIG_FILE_NAME);
+    if path.exists() && !force {
+        return Err(Failure(format!(
+            "{} already exists; edit it, or pass --force to replace it",
+            path.display()
+        )));
+    }
+    std::fs::write(path, EXAMPLE_CONFIG)
+        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+    eprintln!("keywarden: wrote {}", path.display());
+    Ok(0)
 }
 
 fn merge(into: &mut Outcome, other: Outcome) {
@@ -279,7 +409,8 @@ fn report(records: &[Record], summary: &Summary, output: &OutputArgs) -> Result<
 }
 
 fn run_rules(format: RulesFormat, args: &RuleArgs) -> Result<u8, Failure> {
-    let scanner = load_scanner(args)?;
+    let config = load_config(args)?;
+    let scanner = load_scanner(args, config.as_ref())?;
     let mut out = io::stdout().lock();
     let result = match format {
         RulesFormat::Text => scanner.rules().iter().try_for_each(|r| {

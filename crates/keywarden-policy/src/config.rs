@@ -1,0 +1,458 @@
+//! `.keywarden.toml`: parsing, validation and the compiled [`Policy`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use keywarden_engine::{RuleError, RuleSet, RuleSpec, Severity};
+use regex_automata::meta::Regex;
+use serde::Deserialize;
+use thiserror::Error;
+
+/// The file name looked for at the repository root.
+pub const CONFIG_FILE_NAME: &str = ".keywarden.toml";
+
+/// Why a config file cannot be used.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        /// The config path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not TOML, or an unknown or mistyped key.
+    #[error("{path}:{line}: {message}")]
+    Parse {
+        /// The config path.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value is well-formed TOML but unusable (bad glob, bad regex, unknown rule id).
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The config path.
+        path: PathBuf,
+        /// What is wrong and where.
+        message: String,
+    },
+    /// A rule added by the config does not compile.
+    #[error("{path}: {source}")]
+    Rule {
+        /// The config path.
+        path: PathBuf,
+        /// The rule error.
+        #[source]
+        source: RuleError,
+    },
+}
+
+/// An allowlist: findings matching any entry are not reported.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allowlist {
+    /// Path globs, relative to the repository root (`corpus/**`, `**/*.lock`).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Regexes matched against the secret.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    /// Regexes matched against the line that holds the secret.
+    #[serde(default)]
+    pub lines: Vec<String>,
+    /// Words that, found in the secret (case-insensitive), allow it.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+}
+
+/// Changes to one built-in rule.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOverride {
+    /// New minimum entropy (fraction of random, 0..1).
+    pub min_entropy: Option<f64>,
+    /// New severity.
+    pub severity: Option<Severity>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesSection {
+    #[serde(default)]
+    disable: Vec<String>,
+    #[serde(default)]
+    files: Vec<PathBuf>,
+    #[serde(default)]
+    overrides: BTreeMap<String, RuleOverride>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScanSection {
+    max_file_size: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    scan: ScanSection,
+    #[serde(default)]
+    rules: RulesSection,
+    #[serde(default, rename = "rule")]
+    custom_rules: Vec<RuleSpec>,
+    #[serde(default)]
+    allowlist: Allowlist,
+    #[serde(default, rename = "rule-allowlist")]
+    rule_allowlists: BTreeMap<String, Allowlist>,
+}
+
+/// A parsed `.keywarden.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Where it was read from (empty for the default config).
+    pub path: PathBuf,
+    /// The folder allowlist paths are relative to.
+    pub root: PathBuf,
+    raw: RawConfig,
+}
+
+impl Config {
+    /// Reads and parses a config file; paths in it are relative to its folder.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the file, and the line where TOML parsing failed.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Config::parse(path, &root, &text)
+    }
+
+    /// Parses config text; `path` names it in errors, `root` anchors its paths.
+    ///
+    /// # Errors
+    /// [`ConfigError::Parse`] with the line of the problem.
+    pub fn parse(path: &Path, root: &Path, text: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            line: e.span().map_or(1, |s| line_of(text, s.start)),
+            message: e.message().to_string(),
+        })?;
+        Ok(Config {
+            path: path.to_path_buf(),
+            root: root.to_path_buf(),
+            raw,
+        })
+    }
+
+    /// Finds `.keywarden.toml` in `start` or the nearest parent that holds one, stopping
+    /// at the repository root (a folder with `.git`).
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = start.canonicalize().ok()?;
+        for dir in start.ancestors() {
+            let candidate = dir.join(CONFIG_FILE_NAME);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            if dir.join(".git").exists() {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The configured file size limit, if any.
+    pub fn max_file_size(&self) -> Option<u64> {
+        self.raw.scan.max_file_size
+    }
+
+    /// Applies the config to a rule set: loads rule files and inline `[[rule]]`s,
+    /// disables rules and applies overrides.
+    ///
+    /// # Errors
+    /// [`ConfigError`] for an unknown rule id, an unreadable rule file or a bad rule.
+    pub fn apply_rules(&self, set: &mut RuleSet) -> Result<(), ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: self.path.clone(),
+            message,
+        };
+        let rule_err = |source| ConfigError::Rule {
+            path: self.path.clone(),
+            source,
+        };
+        for file in &self.raw.rules.files {
+            let full = self.root.join(file);
+            let text = std::fs::read_to_string(&full).map_err(|source| ConfigError::Read {
+                path: full.clone(),
+                source,
+            })?;
+            set.add_toml(&full.display().to_string(), &text)
+                .map_err(rule_err)?;
+        }
+        if !self.raw.custom_rules.is_empty() {
+            let text = toml::to_string(&keywarden_engine::RuleFile {
+                rules: self.raw.custom_rules.clone(),
+            })
+            .map_err(|e| invalid(format!("cannot re-read [[rule]] tables: {e}")))?;
+            set.add_toml(&self.path.display().to_string(), &text)
+                .map_err(rule_err)?;
+        }
+        for id in &self.raw.rules.disable {
+            if !set.remove(id) {
+                return Err(invalid(format!(
+                    "rules.disable names `{id}`, which is not a rule; see `keywarden rules`"
+                )));
+            }
+        }
+        for (id, o) in &self.raw.rules.overrides {
+            let rule = set.get_mut(id).ok_or_else(|| {
+                invalid(format!("rules.overrides names `{id}`, which is not a rule"))
+            })?;
+            if let Some(e) = o.min_entropy {
+                if !(0.0..=1.0).contains(&e) {
+                    return Err(invalid(format!(
+                        "rules.overrides.{id}.min_entropy must be between 0 and 1"
+                    )));
+                }
+                rule.set_min_entropy(Some(e));
+            }
+            if let Some(s) = o.severity {
+                rule.set_severity(s);
+            }
+        }
+        Ok(())
+    }
+
+    /// Compiles the allowlists.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the bad glob or regex.
+    pub fn policy(&self) -> Result<Policy, ConfigError> {
+        let global = CompiledAllowlist::new(&self.raw.allowlist, "allowlist", &self.path)?;
+        let mut per_rule = BTreeMap::new();
+        for (id, list) in &self.raw.rule_allowlists {
+            let section = format!("rule-allowlist.{id}");
+            per_rule.insert(
+                id.clone(),
+                CompiledAllowlist::new(list, &section, &self.path)?,
+            );
+        }
+        Ok(Policy {
+            root: self.root.clone(),
+            global,
+            per_rule,
+        })
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[derive(Debug, Default)]
+struct CompiledAllowlist {
+    paths: GlobSet,
+    has_paths: bool,
+    secrets: Vec<Regex>,
+    lines: Vec<Regex>,
+    stopwords: Vec<String>,
+}
+
+impl CompiledAllowlist {
+    fn new(list: &Allowlist, section: &str, path: &Path) -> Result<Self, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut globs = GlobSetBuilder::new();
+        for g in &list.paths {
+            let glob = Glob::new(g)
+                .map_err(|e| invalid(format!("{section}.paths: bad glob `{g}`: {e}")))?;
+            globs.add(glob);
+        }
+        let paths = globs
+            .build()
+            .map_err(|e| invalid(format!("{section}.paths: {e}")))?;
+        let regexes = |field: &str, list: &[String]| -> Result<Vec<Regex>, ConfigError> {
+            list.iter()
+                .map(|r| {
+                    Regex::new(r)
+                        .map_err(|e| invalid(format!("{section}.{field}: bad regex `{r}`: {e}")))
+                })
+                .collect()
+        };
+        Ok(CompiledAllowlist {
+            paths,
+            has_paths: !list.paths.is_empty(),
+            secrets: regexes("secrets", &list.secrets)?,
+            lines: regexes("lines", &list.lines)?,
+            stopwords: list.stopwords.iter().map(|s| s.to_lowercase()).collect(),
+        })
+    }
+
+    fn allows_path(&self, rel: &str) -> bool {
+        self.has_paths && self.paths.is_match(rel)
+    }
+
+    fn allows(&self, rel: &str, secret: &str, line: &str) -> bool {
+        if self.allows_path(rel) {
+            return true;
+        }
+        if self.secrets.iter().any(|r| r.is_match(secret))
+            || self.lines.iter().any(|r| r.is_match(line))
+        {
+            return true;
+        }
+        let lower = secret.to_lowercase();
+        self.stopwords.iter().any(|w| lower.contains(w.as_str()))
+    }
+}
+
+/// A compiled config: asked whether a path is skipped and whether a finding is allowed.
+#[derive(Debug, Default)]
+pub struct Policy {
+    root: PathBuf,
+    global: CompiledAllowlist,
+    per_rule: BTreeMap<String, CompiledAllowlist>,
+}
+
+impl Policy {
+    /// The path relative to the config's folder, as globs see it. Paths outside it are
+    /// returned as given.
+    pub fn relative(&self, path: &Path) -> String {
+        let rel = match path.canonicalize() {
+            Ok(abs) => {
+                let root = self
+                    .root
+                    .canonicalize()
+                    .unwrap_or_else(|_| self.root.clone());
+                abs.strip_prefix(&root)
+                    .map(Path::to_path_buf)
+                    .unwrap_or(abs)
+            }
+            Err(_) => path.to_path_buf(),
+        };
+        let s = rel.to_string_lossy().replace('\\', "/");
+        s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    }
+
+    /// True if the global allowlist skips this path (relative to the root) entirely.
+    pub fn skips_path(&self, rel: &str) -> bool {
+        self.global.allows_path(rel)
+    }
+
+    /// True if a finding of `rule_id` on `secret`, in `line` of `rel`, is allowed by an
+    /// allowlist or an inline marker.
+    pub fn allows(&self, rule_id: &str, rel: &str, secret: &str, line: &str) -> bool {
+        crate::has_inline_allow(line)
+            || self.global.allows(rel, secret, line)
+            || self
+                .per_rule
+                .get(rule_id)
+                .is_some_and(|a| a.allows(rel, secret, line))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new(".keywarden.toml"), Path::new("."), text)
+    }
+
+    #[test]
+    fn a_type_error_names_file_and_line() {
+        let err = parse("[allowlist]\npaths = \"corpus\"\n").expect_err("paths is a list");
+        let msg = err.to_string();
+        assert!(msg.starts_with(".keywarden.toml:2:"), "{msg}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error() {
+        let err = parse("[allowlist]\npath = []\n").expect_err("unknown key");
+        assert!(err.to_string().contains("unknown field `path`"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_glob_or_regex_is_named() {
+        let c = parse("[allowlist]\nsecrets = [\"(unclosed\"]\n").expect("parses");
+        let err = c.policy().expect_err("bad regex");
+        assert!(
+            err.to_string()
+                .contains("allowlist.secrets: bad regex `(unclosed`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn allowlists_global_and_per_rule() {
+        let c = parse(
+            r#"
+[allowlist]
+paths = ["corpus/**"]
+stopwords = ["sandbox"]
+
+[rule-allowlist.jwt]
+lines = ["test_fixture"]
+"#,
+        )
+        .expect("parses");
+        let p = c.policy().expect("compiles");
+        assert!(p.skips_path("corpus/positives/.env"));
+        assert!(!p.skips_path("src/main.rs"));
+        assert!(p.allows("any", "src/a.py", "abcSANDBOXdef", "x"));
+        assert!(p.allows("jwt", "src/a.py", "eyJ", "test_fixture = 'eyJ'"));
+        assert!(!p.allows("github-token", "src/a.py", "ghp_", "test_fixture = 'ghp_'"));
+        assert!(p.allows("x", "a", "s", "token = 'abc' # gitleaks:allow"));
+    }
+
+    #[test]
+    fn disabling_an_unknown_rule_is_an_error() {
+        let c = parse("[rules]\ndisable = [\"no-such-rule\"]\n").expect("parses");
+        let mut set = RuleSet::builtin().expect("built-in rules");
+        let err = c.apply_rules(&mut set).expect_err("unknown id");
+        assert!(err.to_string().contains("no-such-rule"), "{err}");
+    }
+
+    #[test]
+    fn overrides_and_custom_rules_apply() {
+        let c = parse(
+            r#"
+[rules]
+disable = ["jwt-secret"]
+[rules.overrides.jwt]
+severity = "low"
+
+[[rule]]
+id = "internal-token"
+title = "Internal token"
+severity = "high"
+keywords = ["itk_"]
+patterns = ['(?P<secret>itk_[a-z0-9]{8})']
+examples = ["itk_a1b2c3d4"]
+"#,
+        )
+        .expect("parses");
+        let mut set = RuleSet::builtin().expect("built-in rules");
+        c.apply_rules(&mut set).expect("applies");
+        assert!(set.rules().iter().all(|r| r.id() != "jwt-secret"));
+        let jwt = set.rules().iter().find(|r| r.id() == "jwt").expect("jwt");
+        assert_eq!(jwt.severity(), Severity::Low);
+        assert!(set.rules().iter().any(|r| r.id() == "internal-token"));
+    }
+}

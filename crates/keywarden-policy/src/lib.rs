@@ -1,0 +1,29 @@
+//! Repository policy for keywarden: what a team decides about its own repository.
+//!
+//! - [`Config`]: `.keywarden.toml`, which adds rules, disables or tunes built-in ones and
+//!   allowlists by path glob, secret or line regex and stopword, globally or per rule.
+//! - [`Policy`]: the compiled config, asked about each finding.
+//! - Inline allows: a line holding `keywarden:allow` (or the markers other scanners'
+//!   users already have in their code, `gitleaks:allow` and `pragma: allowlist secret`)
+//!   is not reported.
+//! - [`Baseline`]: findings recorded once and suppressed afterwards, matched by
+//!   fingerprint and path, never by line, and never storing a secret.
+#![deny(missing_docs)]
+
+mod baseline;
+mod config;
+
+pub use baseline::{Baseline, BaselineEntry, BaselineError};
+pub use config::{Allowlist, CONFIG_FILE_NAME, Config, ConfigError, Policy, RuleOverride};
+
+/// Comment markers that allow the line they are on.
+pub const INLINE_ALLOW_MARKERS: &[&str] = &[
+    "keywarden:allow",
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+];
+
+/// True if `line` carries an inline allow marker.
+pub fn has_inline_allow(line: &str) -> bool {
+    INLINE_ALLOW_MARKERS.iter().any(|m| line.contains(m))
+}
