@@ -2,6 +2,7 @@
 //! findings into report records. Kept out of `main.rs` so it can be tested without argv.
 #![deny(missing_docs)]
 
+pub mod accuracy;
 pub mod content;
 pub mod files;
 
