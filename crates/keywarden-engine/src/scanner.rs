@@ -157,6 +157,12 @@ impl Scanner {
         &self.rules
     }
 
+    /// How many keyword occurrences the prefilter sees in `input` (overlapping ones
+    /// included): the number of places where regexes may run. For benchmarks and tests.
+    pub fn keyword_hits(&self, input: &[u8]) -> usize {
+        self.automaton.find_overlapping_iter(input).count()
+    }
+
     /// Scans `input` and returns its findings in input order.
     ///
     /// `path` is a hint: a path mentioning a rule's file keyword (say `binance`) counts as
