@@ -5,6 +5,7 @@
 pub mod accuracy;
 pub mod content;
 pub mod files;
+pub mod git;
 
 use keywarden_engine::{Finding, Scanner};
 use keywarden_report::Record;

@@ -50,6 +50,29 @@ enum Command {
         #[arg(long)]
         no_ignore: bool,
     },
+    /// Scan what is staged for the next commit (the pre-commit hook): only added or
+    /// changed lines, read from the index.
+    Staged {
+        /// The repository (default: the one around the current folder).
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Skip staged files larger than this many bytes [default: 10485760, or the config's].
+        #[arg(long, value_name = "BYTES")]
+        max_file_size: Option<u64>,
+    },
+    /// Scan a commit message file (the commit-msg hook).
+    CommitMsg {
+        /// The message file git passes to the hook.
+        file: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
     /// Write a commented example .keywarden.toml in the current folder.
     Init {
         /// Overwrite an existing .keywarden.toml.
@@ -171,6 +194,17 @@ fn main() -> ExitCode {
             };
             run_scan(paths, &output, &rules, opts, max_file_size.is_some())
         }
+        Command::Staged {
+            repo,
+            output,
+            rules,
+            max_file_size,
+        } => run_staged(&repo, &output, &rules, max_file_size),
+        Command::CommitMsg {
+            file,
+            output,
+            rules,
+        } => run_commit_msg(&file, &output, &rules),
         Command::Init { force } => run_init(force),
         Command::Rules { format, rules } => run_rules(format, &rules),
     };
@@ -308,6 +342,41 @@ fn run_scan(
         merge(&mut outcome, piped);
     }
     setup.filter(&mut outcome.records);
+    finish(outcome, output)
+}
+
+fn run_staged(
+    repo: &Path,
+    output: &OutputArgs,
+    rule_args: &RuleArgs,
+    max_file_size: Option<u64>,
+) -> Result<u8, Failure> {
+    let setup = setup(rule_args, output)?;
+    let limit = max_file_size
+        .or_else(|| setup.config.as_ref().and_then(Config::max_file_size))
+        .unwrap_or(files::DEFAULT_MAX_FILE_SIZE);
+    let mut outcome = keywarden::git::scan_staged(&setup.scanner, repo, limit)
+        .map_err(|e| Failure(format!("{e}; run keywarden staged inside a git work tree")))?;
+    setup.filter(&mut outcome.records);
+    finish(outcome, output)
+}
+
+fn run_commit_msg(file: &Path, output: &OutputArgs, rule_args: &RuleArgs) -> Result<u8, Failure> {
+    let setup = setup(rule_args, output)?;
+    let message = std::fs::read(file).map_err(|e| {
+        Failure(format!(
+            "cannot read commit message {}: {e}",
+            file.display()
+        ))
+    })?;
+    let display = files::display_path(file);
+    let mut outcome = keywarden::git::scan_commit_message(&setup.scanner, &display, &message);
+    setup.filter(&mut outcome.records);
+    finish(outcome, output)
+}
+
+/// Writes the baseline or the report of a finished scan and picks the exit code.
+fn finish(outcome: Outcome, output: &OutputArgs) -> Result<u8, Failure> {
     for e in &outcome.errors {
         eprintln!("keywarden: warning: {e}");
     }
