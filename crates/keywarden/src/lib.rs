@@ -6,6 +6,7 @@ pub mod accuracy;
 pub mod content;
 pub mod files;
 pub mod git;
+pub mod install;
 
 use keywarden_engine::{Finding, Scanner};
 use keywarden_report::Record;

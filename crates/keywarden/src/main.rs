@@ -73,6 +73,19 @@ enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Install the pre-commit and commit-msg hooks into the repository (core.hooksPath
+    /// respected).
+    InstallHook {
+        /// The repository (default: the one around the current folder).
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        /// Keep an existing hook that is not keywarden's and run it after keywarden.
+        #[arg(long)]
+        chain: bool,
+        /// Replace an existing hook that is not keywarden's.
+        #[arg(long, conflicts_with = "chain")]
+        force: bool,
+    },
     /// Write a commented example .keywarden.toml in the current folder.
     Init {
         /// Overwrite an existing .keywarden.toml.
@@ -205,6 +218,7 @@ fn main() -> ExitCode {
             output,
             rules,
         } => run_commit_msg(&file, &output, &rules),
+        Command::InstallHook { repo, chain, force } => run_install_hook(&repo, chain, force),
         Command::Init { force } => run_init(force),
         Command::Rules { format, rules } => run_rules(format, &rules),
     };
@@ -400,6 +414,22 @@ fn write_baseline(path: &Path, records: &[Record]) -> Result<(), Failure> {
         path: r.path.clone(),
     });
     Ok(Baseline::write(path, entries)?)
+}
+
+fn run_install_hook(repo: &Path, chain: bool, force: bool) -> Result<u8, Failure> {
+    use keywarden::install::{self, Existing};
+    let dir =
+        keywarden_git::hooks_dir(repo).map_err(|e| Failure(keywarden::git::error_chain(&e)))?;
+    let existing = match (chain, force) {
+        (true, _) => Existing::Chain,
+        (_, true) => Existing::Overwrite,
+        _ => Existing::Refuse,
+    };
+    let binary = std::env::current_exe().ok();
+    for hook in install::install(&dir, binary.as_deref(), existing)? {
+        eprintln!("keywarden: installed {}", hook.display());
+    }
+    Ok(0)
 }
 
 const EXAMPLE_CONFIG: &str = include_str!("../example-config.toml");
