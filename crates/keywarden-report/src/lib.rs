@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 mod json;
+pub mod sarif;
 mod text;
 
 use keywarden_engine::{Finding, Severity};
