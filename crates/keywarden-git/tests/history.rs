@@ -521,3 +521,93 @@ fn sha256_repository_is_refused_clearly() {
     );
     assert!(err.to_string().contains("sha256"), "{err}");
 }
+
+#[test]
+fn merge_carrying_over_a_parent_line_is_not_a_new_finding() {
+    let repo = Repo::new();
+    let body: String = (1..=10).map(|n| format!("line {n}\n")).collect();
+    repo.commit_file("f.txt", &body, "base");
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let topic = repo.commit_file(
+        "f.txt",
+        body.replace("line 2\n", &format!("{SECRET}\n")),
+        "t",
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit_file(
+        "f.txt",
+        body.replace("line 9\n", "line nine\n"),
+        "main edit",
+    );
+    // Auto-merged: the merge result is a blob neither parent has.
+    repo.git(&["merge", "-q", "--no-ff", "-m", "merge topic", "topic"]);
+    let report = scan(&repo, &no_messages());
+    assert_eq!(found(&report), [(topic, "f.txt".to_owned(), 2)]);
+}
+
+#[test]
+fn lines_written_in_a_merge_resolution_belong_to_the_merge() {
+    let repo = Repo::new();
+    repo.commit_file("f.txt", "base\n", "base");
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.commit_file("f.txt", "topic\n", "t");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit_file("f.txt", "main\n", "m");
+    assert!(!repo.git_status(&["merge", "-q", "topic"]));
+    repo.write(
+        "f.txt",
+        format!("main\ntopic\n{SECRET} from the resolution\n"),
+    );
+    repo.git(&["add", "f.txt"]);
+    let merge = repo.commit("merge with resolution");
+    let report = scan(&repo, &no_messages());
+    assert_eq!(found(&report), [(merge, "f.txt".to_owned(), 3)]);
+}
+
+#[test]
+fn missing_commit_object_is_reported_and_newer_commits_are_scanned() {
+    let repo = Repo::new();
+    repo.commit_file("a.txt", format!("{SECRET} a\n"), "a");
+    let lost = repo.commit_file("b.txt", format!("{SECRET} b\n"), "b");
+    let newest = repo.commit_file("c.txt", format!("{SECRET} c\n"), "c");
+    let object = repo
+        .path
+        .join(".git/objects")
+        .join(&lost[..2])
+        .join(&lost[2..]);
+    std::fs::remove_file(&object).expect("remove the commit object");
+    let report = scan(&repo, &no_messages());
+    assert!(!report.summary.errors.is_empty());
+    let found = found(&report);
+    assert!(
+        found.contains(&(newest, "c.txt".to_owned(), 1)),
+        "the newest commit is still scanned: {found:?}"
+    );
+}
+
+#[test]
+fn a_panicking_callback_propagates_instead_of_hanging() {
+    let repo = Repo::new();
+    for n in 0..50 {
+        repo.write(&format!("f{n}.txt"), format!("{n}\n"));
+    }
+    repo.git(&["add", "."]);
+    repo.commit("many files");
+    let result = std::panic::catch_unwind(|| {
+        history::scan(
+            &repo.path,
+            &no_messages().with_threads(2),
+            |_job| -> Vec<u32> { panic!("engine bug") },
+        )
+    });
+    let panic = result.expect_err("the panic reaches the caller");
+    assert_eq!(panic.downcast_ref::<&str>(), Some(&"engine bug"));
+}
+
+#[test]
+fn absurd_thread_counts_are_capped() {
+    let repo = Repo::new();
+    let c = repo.commit_file("a.txt", format!("{SECRET}\n"), "a");
+    let report = scan(&repo, &no_messages().with_threads(usize::MAX));
+    assert_eq!(found(&report), [(c, "a.txt".to_owned(), 1)]);
+}

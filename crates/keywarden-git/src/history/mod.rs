@@ -236,7 +236,7 @@ pub enum FindingLocation {
     Blob {
         /// The path the commit introduced the blob under.
         path: BString,
-        /// [`path`](Self::path) decoded lossily for display.
+        /// `path` decoded lossily for display.
         display_path: String,
         /// The blob id in hex.
         blob_id: String,
@@ -453,6 +453,7 @@ where
     attribute_blob_findings(
         &repo,
         opts,
+        &commits,
         outcome.blob_findings,
         &outcome.introductions,
         &mut infos,
@@ -502,9 +503,11 @@ fn location_key(location: &FindingLocation) -> (u8, &[u8]) {
 }
 
 /// Attribute each blob's findings to the introductions selected by the options.
+#[allow(clippy::too_many_arguments)]
 fn attribute_blob_findings<T: LineFinding + Clone>(
     repo: &gix::Repository,
     opts: &HistoryOptions,
+    commits: &[select::Walked],
     blob_findings: Vec<(ObjectId, Vec<T>)>,
     introductions: &HashMap<ObjectId, Vec<Introduction>>,
     infos: &mut CommitInfos<'_>,
@@ -523,13 +526,17 @@ fn attribute_blob_findings<T: LineFinding + Clone>(
             {
                 continue;
             }
-            let added = match (opts.only_added_lines, intro.base) {
-                (true, Some(base)) => {
+            let added = if opts.only_added_lines {
+                let bases = bases_of(repo, commits, intro);
+                if bases.is_empty() {
+                    None
+                } else {
                     let new = content.get_or_insert_with(|| read_blob(repo, blob, errors));
                     new.as_deref()
-                        .and_then(|new| added_lines_against(repo, base, new, opts, errors))
+                        .and_then(|new| added_against_all(repo, &bases, new, opts, errors))
                 }
-                _ => None,
+            } else {
+                None
             };
             let info = infos.get(repo, intro.commit);
             for finding in &findings {
@@ -554,8 +561,68 @@ fn attribute_blob_findings<T: LineFinding + Clone>(
     }
 }
 
-/// Lines of `new` added relative to blob `base`, or `None` to keep every finding (when the
-/// base cannot be read or is not comparable text).
+/// The earlier versions an introduced blob is compared with: the first parent's version of
+/// the path (or the rename source) and, for merge commits, the other parents' versions of the
+/// path, so that content a merge merely carries over from any parent is not new.
+fn bases_of(
+    repo: &gix::Repository,
+    commits: &[select::Walked],
+    intro: &Introduction,
+) -> Vec<ObjectId> {
+    let mut bases: Vec<ObjectId> = intro.base.into_iter().collect();
+    let Some(walked) = commits.get(intro.commit as usize) else {
+        return bases;
+    };
+    if !walked.is_merge {
+        return bases;
+    }
+    let Ok(commit) = repo.find_commit(walked.id) else {
+        return bases;
+    };
+    for parent in commit.parent_ids().skip(1) {
+        let entry = parent
+            .object()
+            .and_then(|o| o.peel_to_commit())
+            .and_then(|c| c.tree())
+            .and_then(|t| t.lookup_entry(intro.path.split(|&b| b == b'/')));
+        match entry {
+            Ok(Some(entry)) if entry.mode().is_blob_or_symlink() => {
+                bases.push(entry.object_id());
+            }
+            Ok(_) => {}
+            Err(err) => log::debug!("history: cannot read parent {parent} of a merge: {err}"),
+        }
+    }
+    bases
+}
+
+/// Lines of `new` added relative to every one of `bases`, or `None` to keep every finding
+/// (when no base can be compared).
+fn added_against_all(
+    repo: &gix::Repository,
+    bases: &[ObjectId],
+    new: &[u8],
+    opts: &HistoryOptions,
+    errors: &mut Vec<ObjectIssue>,
+) -> Option<Vec<u32>> {
+    let mut result: Option<Vec<u32>> = None;
+    for &base in bases {
+        let Some(added) = added_lines_against(repo, base, new, opts, errors) else {
+            continue;
+        };
+        result = Some(match result {
+            None => added,
+            Some(prev) => prev
+                .into_iter()
+                .filter(|line| added.binary_search(line).is_ok())
+                .collect(),
+        });
+    }
+    result
+}
+
+/// Lines of `new` added relative to blob `base`, or `None` if the base cannot be compared
+/// (unreadable, too large or binary).
 fn added_lines_against(
     repo: &gix::Repository,
     base: ObjectId,

@@ -24,6 +24,9 @@ use crate::util;
 /// Queue slots per worker thread.
 const QUEUE_PER_THREAD: usize = 8;
 
+/// Upper bound for [`HistoryOptions::threads`].
+pub(super) const MAX_THREADS: usize = 256;
+
 /// Work for the scanning threads.
 enum Task {
     Blob {
@@ -91,18 +94,23 @@ where
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
-    };
+    }
+    .min(MAX_THREADS);
     let shared = repo.clone().into_sync();
     let (sender, receiver) = sync_channel::<Task>(threads * QUEUE_PER_THREAD);
-    let receiver = Mutex::new(receiver);
+    // Only the workers own the receiver: if they all die (a panicking callback), it is
+    // dropped and the producer's next send fails instead of blocking forever.
+    let receiver = Arc::new(Mutex::new(receiver));
 
     std::thread::scope(|scope| {
         let mut workers = Vec::with_capacity(threads);
         for n in 0..threads {
+            let rx = Arc::clone(&receiver);
+            let shared = &shared;
             let spawned = std::thread::Builder::new()
                 .name(format!("keywarden-scan-{n}"))
-                .spawn_scoped(scope, || {
-                    worker(shared.to_thread_local(), &receiver, opts, on_job)
+                .spawn_scoped(scope, move || {
+                    worker(shared.to_thread_local(), &rx, opts, on_job)
                 });
             match spawned {
                 Ok(handle) => workers.push(handle),
@@ -114,6 +122,7 @@ where
             }
         }
 
+        drop(receiver);
         let mut producer = Producer {
             repo,
             opts,

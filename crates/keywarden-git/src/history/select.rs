@@ -11,6 +11,8 @@ pub(crate) struct Walked {
     pub(crate) id: ObjectId,
     /// `None` for root commits and the boundary commits of a shallow clone.
     pub(crate) first_parent: Option<ObjectId>,
+    /// `true` if the commit has more than one (present) parent.
+    pub(crate) is_merge: bool,
 }
 
 /// The selected commits, newest first in topological order (children before parents).
@@ -28,29 +30,29 @@ pub(crate) fn commits(
         return Ok(Vec::new());
     }
     let limit = opts.max_commits.unwrap_or(usize::MAX);
-    match walk(repo, &tips, &hidden, Sorting::TopoOrder, limit) {
-        Ok(commits) => Ok(commits),
-        Err(WalkFailure::Start(source)) => Err(HistoryError::Walk {
-            path: repo.git_dir().to_owned(),
-            source,
-        }),
-        Err(WalkFailure::Midway(err)) => {
-            // A topological walk must see the whole graph before yielding anything; fall
-            // back to a date-ordered walk, which keeps what it could read.
-            errors.push(issue(tips[0], "walking commits", &err));
-            let sorting = Sorting::ByCommitTime(Default::default());
-            let mut commits = Vec::new();
-            if let Ok(walk) = start_walk(repo, &tips, &hidden, sorting) {
-                for info in walk.take(limit) {
-                    match info {
-                        Ok(info) => commits.push(walked(&info)),
-                        Err(_) => break,
-                    }
-                }
+    let err = match walk(repo, &tips, &hidden, Sorting::TopoOrder, limit) {
+        Ok(commits) => return Ok(commits),
+        Err(WalkFailure::Start(err) | WalkFailure::Midway(err)) => err,
+    };
+    // A topological walk must see the whole graph before yielding anything, so one unreadable
+    // commit spoils it. Fall back to a date-ordered walk, which keeps what it could read.
+    errors.push(issue(tips[0], "walking commits in topological order", &err));
+    let sorting = Sorting::ByCommitTime(Default::default());
+    let walk = start_walk(repo, &tips, &hidden, sorting).map_err(|source| HistoryError::Walk {
+        path: repo.git_dir().to_owned(),
+        source,
+    })?;
+    let mut commits = Vec::new();
+    for info in walk.take(limit) {
+        match info {
+            Ok(info) => commits.push(walked(&info)),
+            Err(err) => {
+                errors.push(issue(tips[0], "walking commits by date", &err));
+                break;
             }
-            Ok(commits)
         }
     }
+    Ok(commits)
 }
 
 enum WalkFailure {
@@ -89,6 +91,7 @@ fn walked(info: &gix::revision::walk::Info<'_>) -> Walked {
     Walked {
         id: info.id,
         first_parent: info.parent_ids.first().copied(),
+        is_merge: info.parent_ids.len() > 1,
     }
 }
 
