@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use keywarden::files::{self, Outcome, WalkOptions};
 use keywarden_engine::{RuleSet, Scanner};
 use keywarden_policy::{Baseline, BaselineEntry, Config, Policy};
+use keywarden_report::sarif::{SarifLog, ToolInfo};
 use keywarden_report::{Record, Redaction, Summary, TextWriter, write_json_line};
+
+/// Where SARIF logs point users for more about the tool.
+const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// Exit code when secrets were found.
 const EXIT_FINDINGS: u8 = 1;
@@ -143,8 +147,12 @@ struct RuleArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// Findings grouped by file, for people.
     Text,
+    /// JSON Lines: one object per finding.
     Json,
+    /// One SARIF 2.1.0 log, for code-scanning dashboards.
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -356,7 +364,7 @@ fn run_scan(
         merge(&mut outcome, piped);
     }
     setup.filter(&mut outcome.records);
-    finish(outcome, output)
+    finish(outcome, output, &setup.scanner)
 }
 
 fn run_staged(
@@ -372,7 +380,7 @@ fn run_staged(
     let mut outcome = keywarden::git::scan_staged(&setup.scanner, repo, limit)
         .map_err(|e| Failure(format!("{e}; run keywarden staged inside a git work tree")))?;
     setup.filter(&mut outcome.records);
-    finish(outcome, output)
+    finish(outcome, output, &setup.scanner)
 }
 
 fn run_commit_msg(file: &Path, output: &OutputArgs, rule_args: &RuleArgs) -> Result<u8, Failure> {
@@ -386,11 +394,11 @@ fn run_commit_msg(file: &Path, output: &OutputArgs, rule_args: &RuleArgs) -> Res
     let display = files::display_path(file);
     let mut outcome = keywarden::git::scan_commit_message(&setup.scanner, &display, &message);
     setup.filter(&mut outcome.records);
-    finish(outcome, output)
+    finish(outcome, output, &setup.scanner)
 }
 
 /// Writes the baseline or the report of a finished scan and picks the exit code.
-fn finish(outcome: Outcome, output: &OutputArgs) -> Result<u8, Failure> {
+fn finish(outcome: Outcome, output: &OutputArgs, scanner: &Scanner) -> Result<u8, Failure> {
     for e in &outcome.errors {
         eprintln!("keywarden: warning: {e}");
     }
@@ -403,7 +411,7 @@ fn finish(outcome: Outcome, output: &OutputArgs) -> Result<u8, Failure> {
         );
         return Ok(0);
     }
-    report(&outcome.records, &outcome.summary, output)?;
+    report(&outcome.records, &outcome.summary, output, scanner)?;
     Ok(exit_code(&outcome))
 }
 
@@ -480,7 +488,12 @@ fn redaction(output: &OutputArgs) -> Redaction {
     }
 }
 
-fn report(records: &[Record], summary: &Summary, output: &OutputArgs) -> Result<(), Failure> {
+fn report(
+    records: &[Record],
+    summary: &Summary,
+    output: &OutputArgs,
+    scanner: &Scanner,
+) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let redaction = redaction(output);
@@ -498,6 +511,12 @@ fn report(records: &[Record], summary: &Summary, output: &OutputArgs) -> Result<
         Format::Json => records
             .iter()
             .try_for_each(|r| write_json_line(&mut out, r, redaction)),
+        Format::Sarif => {
+            let tool = ToolInfo::new("keywarden", env!("CARGO_PKG_VERSION"), INFORMATION_URI);
+            SarifLog::new(&tool, scanner.rules())
+                .redaction(redaction)
+                .write(&mut out, records)
+        }
     };
     match written.and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
