@@ -70,7 +70,29 @@ pub fn reject(secret: &[u8], line: &[u8]) -> Option<Rejection> {
     if has_run(secret, 6) {
         return Some(Rejection::Sequence);
     }
+    // Kubernetes `data:` values and many configs hold base64 of the real value; a
+    // base64-wrapped `changeme` is still a placeholder.
+    if let Some(decoded) = decoded_text(secret)
+        && decoded != secret
+    {
+        let lower = decoded.to_ascii_lowercase();
+        if contains_any(&lower, PLACEHOLDER_WORDS) || contains_any(&lower, REFERENCE_MARKERS) {
+            return Some(Rejection::Placeholder);
+        }
+    }
     None
+}
+
+/// The base64 decoding of `s` when it is printable ASCII text, else `None`.
+fn decoded_text(s: &[u8]) -> Option<Vec<u8>> {
+    if s.len() < 8 || s.len() % 4 != 0 {
+        return None;
+    }
+    let decoded = crate::validate::decode_base64(s)?;
+    decoded
+        .iter()
+        .all(|b| b.is_ascii_graphic() || *b == b' ')
+        .then_some(decoded)
 }
 
 fn contains_any(haystack: &[u8], needles: &[&str]) -> bool {
@@ -130,6 +152,15 @@ mod tests {
     fn random_values_pass() {
         let v = b"vD9kq2LmZx81RtPa0WsQe7YuNb3Hc6JfGi4oKl5TyUw2XnMr8SpBd1EjVh0Cg9Fz";
         assert_eq!(reject(v, v), None);
+    }
+
+    #[test]
+    fn base64_wrapped_placeholders_are_rejected() {
+        // base64("changeme") and base64("REDACTED"), as in a Kubernetes Secret's data.
+        assert_eq!(reject(b"Y2hhbmdlbWU=", b""), Some(Rejection::Placeholder));
+        assert_eq!(reject(b"UkVEQUNURUQ=", b""), Some(Rejection::Placeholder));
+        // base64 of a random-looking password passes.
+        assert_eq!(reject(b"VHI0ZDNyITIwMjRwZ3g=", b""), None);
     }
 
     #[test]

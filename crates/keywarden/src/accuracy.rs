@@ -6,7 +6,7 @@
 //! positive, decoy files included.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use keywarden_engine::Scanner;
 
@@ -117,7 +117,8 @@ pub fn read_labels(path: &Path) -> Result<BTreeSet<Label>, String> {
     Ok(labels)
 }
 
-/// Scans `corpus` (no config, no ignore files) and compares with its `expected.tsv`.
+/// Scans the `positives` and `decoys` folders of `corpus` (no config, no ignore files)
+/// and compares with its `expected.tsv`.
 ///
 /// # Errors
 /// A message if the labels cannot be read or a corpus file cannot be scanned.
@@ -127,7 +128,8 @@ pub fn evaluate(scanner: &Scanner, corpus: &Path) -> Result<Evaluation, String> 
         respect_ignore_files: false,
         ..WalkOptions::default()
     };
-    let outcome = files::scan_paths(scanner, &[PathBuf::from(corpus)], &opts);
+    let roots = [corpus.join("positives"), corpus.join("decoys")];
+    let outcome = files::scan_paths(scanner, &roots, &opts);
     if let Some(e) = outcome.errors.first() {
         return Err(e.clone());
     }
