@@ -437,3 +437,15 @@ fn sha256_repository_is_refused_clearly() {
         "{err:?}"
     );
 }
+
+#[test]
+fn orphan_branch_compares_with_the_empty_tree() {
+    let repo = Repo::new();
+    repo.commit_file("a.txt", format!("{SECRET}\n"), "base");
+    repo.git(&["checkout", "-q", "--orphan", "fresh"]);
+    let c = changes(&repo);
+    assert!(c.unborn_head);
+    let f = file(&c, "a.txt");
+    assert_eq!(f.kind, ChangeKind::Added);
+    assert_eq!(reported(f), [1]);
+}
