@@ -12,6 +12,36 @@
 //!
 //! Nothing here writes to the repository: not to the index, the work tree, the object
 //! database, or the references.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use keywarden_git::{history, staged, Job};
+//!
+//! # fn engine(_: &[u8]) -> Vec<u32> { Vec::new() }
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Pre-commit: scan what is about to be committed, report only changed lines.
+//! let opts = staged::StagedOptions::default().with_index_file_from_env();
+//! for file in staged::changes(Path::new("."), &opts)?.files {
+//!     for line in engine(&file.content) {
+//!         if file.is_changed_line(line) {
+//!             println!("{}:{line}", file.display_path);
+//!         }
+//!     }
+//! }
+//!
+//! // CI: scan every blob of the history once, in parallel.
+//! let report = history::scan(Path::new("."), &Default::default(), |job| match job {
+//!     Job::Blob(blob) => engine(blob.content),
+//!     Job::CommitMessage(message) => engine(message.message),
+//!     _ => Vec::new(),
+//! })?;
+//! for finding in &report.findings {
+//!     println!("{} {:?} line {}", finding.commit.id, finding.location, finding.finding);
+//! }
+//! # Ok(()) }
+//! ```
 #![deny(missing_docs)]
 
 pub mod history;

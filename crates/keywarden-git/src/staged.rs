@@ -34,9 +34,12 @@ pub struct StagedOptions {
     pub max_file_size: u64,
     /// Read this index file instead of the repository's own.
     ///
-    /// Git points hooks at a temporary index through `GIT_INDEX_FILE` during
-    /// `git commit <paths>` and `git commit -a`; pass its value here. A relative path is
-    /// resolved against the work tree root, the directory git runs hooks in.
+    /// Git tells hooks which index holds what is being committed through `GIT_INDEX_FILE`:
+    /// `.git/index` for a plain `git commit`, but `.git/index.lock` for `git commit -a` and a
+    /// temporary `.git/next-index-*.lock` for `git commit <paths>`. A pre-commit hook must
+    /// pass it here (see [`with_index_file_from_env`](Self::with_index_file_from_env)), or it
+    /// would judge the wrong content. A relative path is resolved against the work tree root,
+    /// the directory git runs hooks in.
     pub index_file: Option<PathBuf>,
     /// Detect renames and copies as configured (`status.renames`, falling back to
     /// `diff.renames`, on by default) so that a renamed file only reports its edited lines.
@@ -61,6 +64,15 @@ impl StagedOptions {
     pub fn with_detect_renames(mut self, yes: bool) -> Self {
         self.detect_renames = yes;
         self
+    }
+
+    /// Set [`index_file`](Self::index_file) from the `GIT_INDEX_FILE` environment variable,
+    /// if it is set and not empty, as it is when git runs a hook.
+    pub fn with_index_file_from_env(self) -> Self {
+        match std::env::var_os("GIT_INDEX_FILE") {
+            Some(path) if !path.is_empty() => self.with_index_file(path),
+            _ => self,
+        }
     }
 }
 

@@ -449,3 +449,53 @@ fn orphan_branch_compares_with_the_empty_tree() {
     assert_eq!(f.kind, ChangeKind::Added);
     assert_eq!(reported(f), [1]);
 }
+
+#[test]
+fn partial_commit_hook_sees_the_temporary_index() {
+    let repo = Repo::new();
+    repo.write("a.txt", "a\n");
+    repo.write("b.txt", "b\n");
+    repo.git(&["add", "."]);
+    repo.commit("base");
+    // b.txt has a staged change; a.txt is only changed in the work tree, with a secret.
+    repo.write("b.txt", "b staged\n");
+    repo.git(&["add", "b.txt"]);
+    repo.write("a.txt", format!("a\n{SECRET}\n"));
+    // A pre-commit hook that keeps a copy of the index git hands it, then aborts the commit.
+    let hook = repo.path.join(".git/hooks/pre-commit");
+    std::fs::create_dir_all(hook.parent().expect("hooks dir")).expect("mkdir");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\nprintf '%s' \"$GIT_INDEX_FILE\" > hook-index-path\n\
+         cp \"$GIT_INDEX_FILE\" hook-index\nexit 1\n",
+    )
+    .expect("write hook");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    assert!(!repo.git_status(&["commit", "-q", "-m", "partial", "a.txt"]));
+    let seen = std::fs::read_to_string(repo.path.join("hook-index-path")).expect("hook ran");
+    assert!(
+        seen.contains("index"),
+        "git named a temporary index: {seen}"
+    );
+
+    // What a hook would scan: the temporary index has a.txt from the work tree, not b.txt.
+    let c = staged::changes(
+        &repo.path,
+        &StagedOptions::default().with_index_file("hook-index"),
+    )
+    .expect("temporary index");
+    assert_eq!(paths(&c), ["a.txt"]);
+    assert_eq!(reported(file(&c, "a.txt")), [2]);
+    // The regular index still has only b.txt staged.
+    assert_eq!(paths(&changes(&repo)), ["b.txt"]);
+
+    // `git commit -a` hands the hook the index it is about to write (`.git/index.lock`).
+    assert!(!repo.git_status(&["commit", "-q", "-a", "-m", "all"]));
+    let c = staged::changes(
+        &repo.path,
+        &StagedOptions::default().with_index_file("hook-index"),
+    )
+    .expect("index.lock copy");
+    assert_eq!(paths(&c), ["a.txt", "b.txt"]);
+}
