@@ -4,7 +4,7 @@
 const PLACEHOLDER_WORDS: &[&str] = &[
     "xxxx",
     "****",
-    "....",
+    "...",
     "example",
     "placeholder",
     "changeme",
@@ -85,7 +85,7 @@ pub fn reject(secret: &[u8], line: &[u8]) -> Option<Rejection> {
 
 /// The base64 decoding of `s` when it is printable ASCII text, else `None`.
 fn decoded_text(s: &[u8]) -> Option<Vec<u8>> {
-    if s.len() < 8 || s.len() % 4 != 0 {
+    if s.len() < 8 || !s.len().is_multiple_of(4) {
         return None;
     }
     let decoded = crate::validate::decode_base64(s)?;
