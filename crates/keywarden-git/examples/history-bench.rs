@@ -2,6 +2,7 @@
 //!
 //! usage: cargo run --release -p keywarden-git --example history-bench -- REPO [THREADS] [SPEC]
 //!
+//! Set `NO_RENAMES=1` to turn rename tracking off, `PRINT_FINDINGS=1` to list the findings.
 //! Prints the summary, the number of attributed findings, the elapsed time and the peak
 //! resident memory. Build a large repository with `benches/make-history-repo.sh` first.
 
@@ -34,6 +35,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let threads = args.next().map(|t| t.parse()).transpose()?.unwrap_or(0);
     let mut opts = HistoryOptions::default().with_threads(threads);
+    if std::env::var_os("NO_RENAMES").is_some() {
+        opts = opts.with_detect_renames(false);
+    }
     if let Some(spec) = args.next() {
         opts = opts.with_spec(spec);
     }

@@ -29,6 +29,7 @@
 //! skipped and counted. Unreadable or corrupt objects are recorded in
 //! [`HistorySummary::errors`] and the scan goes on. Shallow clones scan what exists.
 
+mod intro;
 mod pipeline;
 mod select;
 
@@ -40,6 +41,7 @@ use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
 
 use crate::util::{self, OpenFailure};
+use intro::{Introduction, Introductions};
 
 /// Which commits to scan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -370,16 +372,6 @@ pub enum HistoryError {
     },
 }
 
-/// One place a blob was introduced.
-#[derive(Debug)]
-struct Introduction {
-    /// Index of the commit in processing order (oldest first).
-    commit: u32,
-    path: BString,
-    /// The blob this one replaced at the path (or the rename source), if it was content.
-    base: Option<ObjectId>,
-}
-
 /// Scan the history of the repository at `repo_path` (work tree, git dir or bare repository).
 ///
 /// `on_job` is called exactly once for each distinct blob introduced by the selected commits
@@ -509,25 +501,23 @@ fn attribute_blob_findings<T: LineFinding + Clone>(
     opts: &HistoryOptions,
     commits: &[select::Walked],
     blob_findings: Vec<(ObjectId, Vec<T>)>,
-    introductions: &HashMap<ObjectId, Vec<Introduction>>,
+    introductions: &Introductions,
     infos: &mut CommitInfos<'_>,
     errors: &mut Vec<ObjectIssue>,
     out: &mut Vec<Attributed<T>>,
 ) {
     for (blob, findings) in blob_findings {
-        let Some(intros) = introductions.get(&blob) else {
-            continue;
-        };
-        let first_commit = intros.first().map(|i| i.commit);
+        let first_commit = introductions.get(&blob).next().map(|i| i.commit);
         let mut content: Option<Option<Vec<u8>>> = None;
-        for intro in intros {
+        for intro in introductions.get(&blob) {
+            let path = introductions.path(intro.path);
             if opts.attribution == Attribution::FirstIntroduction
                 && Some(intro.commit) != first_commit
             {
                 continue;
             }
             let added = if opts.only_added_lines {
-                let bases = bases_of(repo, commits, intro);
+                let bases = bases_of(repo, commits, intro, path);
                 if bases.is_empty() {
                     None
                 } else {
@@ -550,8 +540,8 @@ fn attribute_blob_findings<T: LineFinding + Clone>(
                     commit: intro.commit,
                     info: Arc::clone(&info),
                     location: FindingLocation::Blob {
-                        path: intro.path.clone(),
-                        display_path: util::display_path(intro.path.as_ref()),
+                        path: path.to_owned(),
+                        display_path: util::display_path(path),
                         blob_id: blob.to_string(),
                     },
                     finding: finding.clone(),
@@ -568,6 +558,7 @@ fn bases_of(
     repo: &gix::Repository,
     commits: &[select::Walked],
     intro: &Introduction,
+    path: &BStr,
 ) -> Vec<ObjectId> {
     let mut bases: Vec<ObjectId> = intro.base.into_iter().collect();
     let Some(walked) = commits.get(intro.commit as usize) else {
@@ -584,7 +575,7 @@ fn bases_of(
             .object()
             .and_then(|o| o.peel_to_commit())
             .and_then(|c| c.tree())
-            .and_then(|t| t.lookup_entry(intro.path.split(|&b| b == b'/')));
+            .and_then(|t| t.lookup_entry(path.split(|&b| b == b'/')));
         match entry {
             Ok(Some(entry)) if entry.mode().is_blob_or_symlink() => {
                 bases.push(entry.object_id());

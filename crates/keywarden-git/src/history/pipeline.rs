@@ -6,7 +6,6 @@
 //! callback. At most `threads` blobs plus the queue's ids are in memory at once.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -16,8 +15,8 @@ use gix::object::tree::diff::Change;
 
 use super::select::Walked;
 use super::{
-    Attribution, BlobJob, CommitInfo, HistoryError, HistoryOptions, Introduction, Job, LineFinding,
-    MessageJob, ObjectIssue, commit_info, issue,
+    Attribution, BlobJob, CommitInfo, HistoryError, HistoryOptions, Introductions, Job,
+    LineFinding, MessageJob, ObjectIssue, commit_info, issue,
 };
 use crate::util;
 
@@ -73,7 +72,7 @@ pub(super) struct Outcome<T> {
     pub(super) stats: Stats,
     pub(super) errors: Vec<ObjectIssue>,
     pub(super) skipped_submodules: usize,
-    pub(super) introductions: HashMap<ObjectId, Vec<Introduction>>,
+    pub(super) introductions: Introductions,
     pub(super) blob_findings: Vec<(ObjectId, Vec<T>)>,
     pub(super) message_findings: Vec<(u32, Arc<CommitInfo>, Vec<T>)>,
     /// Metadata already built for commit messages, by commit index.
@@ -127,7 +126,7 @@ where
             repo,
             opts,
             sender,
-            introductions: HashMap::new(),
+            introductions: Introductions::default(),
             errors: Vec::new(),
             skipped_submodules: 0,
             message_infos: HashMap::new(),
@@ -277,7 +276,7 @@ struct Producer<'a> {
     repo: &'a gix::Repository,
     opts: &'a HistoryOptions,
     sender: SyncSender<Task>,
-    introductions: HashMap<ObjectId, Vec<Introduction>>,
+    introductions: Introductions,
     errors: Vec<ObjectIssue>,
     skipped_submodules: usize,
     message_infos: HashMap<u32, Arc<CommitInfo>>,
@@ -379,29 +378,17 @@ impl Producer<'_> {
                 self.skipped_submodules += 1;
                 continue;
             }
-            let intro = Introduction {
-                commit: idx,
-                path: item.path,
-                base: item.base,
-            };
-            match self.introductions.entry(item.id) {
-                Entry::Occupied(mut known) => {
-                    let first_commit = known.get().first().map(|i| i.commit);
-                    if self.opts.attribution == Attribution::EveryIntroduction
-                        || first_commit == Some(idx)
-                    {
-                        known.get_mut().push(intro);
-                    }
-                }
-                Entry::Vacant(slot) => {
-                    let task = Task::Blob {
-                        id: item.id,
-                        path: intro.path.clone(),
-                    };
-                    slot.insert(vec![intro]);
-                    if self.sender.send(task).is_err() {
-                        return false;
-                    }
+            let keep_later = self.opts.attribution == Attribution::EveryIntroduction;
+            let is_new =
+                self.introductions
+                    .record(item.id, idx, item.path.as_ref(), item.base, keep_later);
+            if is_new {
+                let task = Task::Blob {
+                    id: item.id,
+                    path: item.path,
+                };
+                if self.sender.send(task).is_err() {
+                    return false;
                 }
             }
         }
