@@ -27,7 +27,17 @@
 //!
 //! Binary blobs, blobs larger than [`HistoryOptions::max_file_size`] and submodules are
 //! skipped and counted. Unreadable or corrupt objects are recorded in
-//! [`HistorySummary::errors`] and the scan goes on. Shallow clones scan what exists.
+//! [`HistorySummary::errors`] and the scan goes on: an unreadable blob is skipped, a commit
+//! whose tree cannot be diffed contributes nothing, a missing parent makes the commit be
+//! diffed against the empty tree, and a walk that hits an unreadable commit keeps the commits
+//! it reached. Shallow clones scan what exists; their boundary commits are diffed against the
+//! empty tree. SHA-256 repositories are refused with
+//! [`HistoryError::UnsupportedObjectFormat`].
+//!
+//! Memory: besides the blobs being scanned, the scan keeps the selected commit ids, and per
+//! distinct blob its id, the index of its first introducing commit, an interned path and the
+//! id of the version it replaced (roughly 80 bytes a blob), plus the results the callback
+//! returned.
 
 mod intro;
 mod pipeline;
@@ -431,7 +441,9 @@ where
     summary.skipped_submodules = outcome.skipped_submodules;
 
     let mut attributed = Vec::new();
+    let mut known_infos = HashMap::new();
     for (commit, info, findings) in outcome.message_findings {
+        known_infos.insert(commit, Arc::clone(&info));
         for finding in findings {
             attributed.push(Attributed {
                 commit,
@@ -441,7 +453,7 @@ where
             });
         }
     }
-    let mut infos = CommitInfos::new(&commits, &outcome.message_infos);
+    let mut infos = CommitInfos::new(&commits, known_infos);
     attribute_blob_findings(
         &repo,
         opts,
@@ -667,10 +679,10 @@ struct CommitInfos<'a> {
 }
 
 impl<'a> CommitInfos<'a> {
-    fn new(commits: &'a [select::Walked], known: &HashMap<u32, Arc<CommitInfo>>) -> Self {
+    fn new(commits: &'a [select::Walked], known: HashMap<u32, Arc<CommitInfo>>) -> Self {
         CommitInfos {
             commits,
-            cache: known.clone(),
+            cache: known,
             errors: Vec::new(),
         }
     }

@@ -5,7 +5,6 @@
 //! on a bounded queue; worker threads take them off, read the blob themselves, and run the
 //! callback. At most `threads` blobs plus the queue's ids are in memory at once.
 
-use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -75,8 +74,6 @@ pub(super) struct Outcome<T> {
     pub(super) introductions: Introductions,
     pub(super) blob_findings: Vec<(ObjectId, Vec<T>)>,
     pub(super) message_findings: Vec<(u32, Arc<CommitInfo>, Vec<T>)>,
-    /// Metadata already built for commit messages, by commit index.
-    pub(super) message_infos: HashMap<u32, Arc<CommitInfo>>,
 }
 
 /// Diff `commits` (oldest first) and scan what they introduce with `on_job`.
@@ -129,14 +126,12 @@ where
             introductions: Introductions::default(),
             errors: Vec::new(),
             skipped_submodules: 0,
-            message_infos: HashMap::new(),
         };
         producer.diff_all(commits);
         let Producer {
             introductions,
             mut errors,
             skipped_submodules,
-            message_infos,
             sender,
             ..
         } = producer;
@@ -158,7 +153,6 @@ where
             introductions,
             blob_findings,
             message_findings,
-            message_infos,
         })
     })
 }
@@ -279,7 +273,6 @@ struct Producer<'a> {
     introductions: Introductions,
     errors: Vec<ObjectIssue>,
     skipped_submodules: usize,
-    message_infos: HashMap<u32, Arc<CommitInfo>>,
 }
 
 /// A file a commit's diff introduced.
@@ -333,9 +326,8 @@ impl Producer<'_> {
         };
         if self.opts.scan_commit_messages {
             let message = commit.message_raw_sloppy().to_vec();
-            let info = Arc::new(commit_info(&commit));
-            self.message_infos.insert(idx, Arc::clone(&info));
             if !message.is_empty() {
+                let info = Arc::new(commit_info(&commit));
                 let task = Task::Message {
                     commit: idx,
                     info,
