@@ -499,3 +499,40 @@ fn partial_commit_hook_sees_the_temporary_index() {
     .expect("index.lock copy");
     assert_eq!(paths(&c), ["a.txt", "b.txt"]);
 }
+
+#[test]
+fn index_v4_and_split_index_are_read() {
+    let repo = Repo::new();
+    repo.commit_file("a.txt", "a\n", "base");
+    repo.git(&["update-index", "--index-version", "4"]);
+    repo.write("a.txt", format!("a\n{SECRET}\n"));
+    repo.git(&["add", "a.txt"]);
+    assert_eq!(reported(file(&changes(&repo), "a.txt")), [2]);
+
+    repo.git(&["update-index", "--split-index"]);
+    repo.write("b.txt", format!("{SECRET}\n"));
+    repo.git(&["add", "b.txt"]);
+    let shared = std::fs::read_dir(repo.path.join(".git"))
+        .expect("read .git")
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().starts_with("sharedindex."));
+    assert!(shared, "git wrote a shared index");
+    let c = changes(&repo);
+    assert_eq!(paths(&c), ["a.txt", "b.txt"]);
+    assert_eq!(reported(file(&c, "b.txt")), [1]);
+}
+
+#[test]
+fn type_changes_compare_content_where_it_exists() {
+    let repo = Repo::new();
+    repo.commit_file("x", "target-one\n", "a file");
+    repo.remove("x");
+    std::os::unix::fs::symlink("target-one", repo.path.join("x")).expect("symlink");
+    repo.git(&["add", "x"]);
+    let c = changes(&repo);
+    let f = file(&c, "x");
+    assert!(f.is_symlink);
+    assert_eq!(f.kind, ChangeKind::Modified);
+    // "target-one\n" vs "target-one": the line lost its newline, so it is a changed line.
+    assert_eq!(f.changed_lines, [1]);
+}
