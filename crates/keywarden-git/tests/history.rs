@@ -348,6 +348,10 @@ fn range_between_two_revisions() {
         2
     );
     assert_eq!(
+        scan(&repo, &no_messages().with_since(&b)).summary.commits,
+        1
+    );
+    assert_eq!(
         scan(&repo, &no_messages().with_spec("main"))
             .summary
             .commits,

@@ -113,6 +113,12 @@ impl HistoryOptions {
         self.with_revisions(Revisions::Spec(spec.into()))
     }
 
+    /// Scan the commits made since `rev`: those reachable from `HEAD` but not from `rev`
+    /// (the spec `rev..HEAD`).
+    pub fn with_since(self, rev: &str) -> Self {
+        self.with_spec(format!("{rev}..HEAD"))
+    }
+
     /// Set [`max_commits`](Self::max_commits).
     pub fn with_max_commits(mut self, max: Option<usize>) -> Self {
         self.max_commits = max;
