@@ -21,10 +21,9 @@ use crate::files::Outcome;
 /// The git error (no repository, bare repository, unreadable index) as a message.
 pub fn scan_staged(scanner: &Scanner, repo: &Path, max_file_size: u64) -> Result<Outcome, String> {
     let started = Instant::now();
-    let mut opts = StagedOptions::default().with_max_file_size(max_file_size);
-    if let Some(index) = std::env::var_os("GIT_INDEX_FILE") {
-        opts = opts.with_index_file(index);
-    }
+    let opts = StagedOptions::default()
+        .with_max_file_size(max_file_size)
+        .with_index_file_from_env();
     let changes = keywarden_git::staged::changes(repo, &opts).map_err(|e| error_chain(&e))?;
     let mut summary = Summary {
         unit: "staged files",
@@ -82,4 +81,141 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     message
+}
+
+/// How to walk history, as the command line says it.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryArgs {
+    /// A revision spec (`A..B`, a branch); all refs when `None`.
+    pub rev: Option<String>,
+    /// Scan `REV..HEAD`.
+    pub since: Option<String>,
+    /// Stop after this many commits.
+    pub max_commits: Option<usize>,
+    /// Skip blobs larger than this.
+    pub max_file_size: u64,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+}
+
+/// Scans every blob that the selected commits introduced, once each, in parallel, and
+/// every commit message; findings carry the commit that introduced them.
+///
+/// # Errors
+/// The git error (no repository, a revision that does not resolve) as a message.
+pub fn scan_history(scanner: &Scanner, repo: &Path, args: &HistoryArgs) -> Result<Outcome, String> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use keywarden_git::{HistoryOptions, Job};
+    use keywarden_report::{CommitInfo, Record};
+
+    let started = Instant::now();
+    let mut opts = HistoryOptions::default()
+        .with_max_commits(args.max_commits)
+        .with_max_file_size(args.max_file_size)
+        .with_threads(args.threads);
+    if let Some(rev) = &args.rev {
+        opts = opts.with_spec(rev.clone());
+    }
+    if let Some(since) = &args.since {
+        opts = opts.with_since(since);
+    }
+    let bar = args.progress.then(progress_bar);
+    let bytes = AtomicU64::new(0);
+    let report = keywarden_git::history::scan(repo, &opts, |job| {
+        let (display, content) = match job {
+            Job::Blob(b) => (b.display_path.to_string(), b.content),
+            Job::CommitMessage(m) => (m.commit.id.clone(), m.message),
+            _ => return Vec::new(),
+        };
+        let done = bytes.fetch_add(content.len() as u64, Ordering::Relaxed);
+        if let Some(bar) = &bar {
+            bar.inc(1);
+            bar.set_message(human(done + content.len() as u64));
+        }
+        let text = match content::classify(content) {
+            Content::Binary => return Vec::new(),
+            Content::Text(t) => t,
+        };
+        let findings = scanner.scan(&text, Some(&display));
+        crate::records(scanner, &display, &text, findings)
+            .into_iter()
+            .map(|r| (r.finding.line as u32, r))
+            .collect::<Vec<(u32, Record)>>()
+    })
+    .map_err(|e| error_chain(&e))?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+
+    let mut records: Vec<Record> = report
+        .findings
+        .into_iter()
+        .map(|hf| {
+            let (_, mut record) = hf.finding;
+            if let keywarden_git::FindingLocation::Blob { display_path, .. } = &hf.location {
+                record.path = display_path.clone();
+            }
+            let c = &hf.commit;
+            record.commit = Some(CommitInfo {
+                id: c.id.clone(),
+                author: c.author_name.clone(),
+                email: c.author_email.clone(),
+                date: c.date.clone(),
+                summary: c.summary.clone(),
+            });
+            record
+        })
+        .collect();
+    records.sort_by(|a, b| {
+        let key = |r: &Record| {
+            (
+                r.commit.as_ref().map(|c| c.date.clone()),
+                r.path.clone(),
+                r.finding.line,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let s = &report.summary;
+    if s.is_shallow {
+        log::warn!("the repository is a shallow clone: only the history it holds was scanned");
+    }
+    let summary = Summary {
+        unit: "blobs",
+        scanned: s.blobs_scanned as u64,
+        bytes: s.bytes_scanned,
+        skipped_binary: s.skipped_binary as u64,
+        skipped_large: s.skipped_too_large as u64,
+        errors: s.errors.len() as u64,
+        commits: Some(s.commits as u64),
+        elapsed: started.elapsed(),
+    };
+    let errors = s
+        .errors
+        .iter()
+        .map(|e| format!("object {}: {}: {}", e.id, e.context, e.message))
+        .collect();
+    Ok(Outcome {
+        records,
+        summary,
+        errors,
+    })
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos} blobs, {msg} scanned, {per_sec} [{elapsed_precise}]",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+fn human(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }

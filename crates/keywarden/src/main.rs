@@ -68,6 +68,35 @@ enum Command {
         #[arg(long, value_name = "BYTES")]
         max_file_size: Option<u64>,
     },
+    /// Scan every commit of the repository's history (CI): each distinct blob once, in
+    /// parallel, with the commit, author and date that introduced each finding.
+    History {
+        /// The repository (default: the one around the current folder).
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// Only these commits: a revision range or branch (`main..feature`, `v1.2..`).
+        #[arg(long, value_name = "SPEC", conflicts_with = "since")]
+        rev: Option<String>,
+        /// Only commits after REV (`REV..HEAD`), as for a pull request.
+        #[arg(long, value_name = "REV")]
+        since: Option<String>,
+        /// Stop after this many commits (newest first).
+        #[arg(long, value_name = "N")]
+        max_commits: Option<usize>,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Skip blobs larger than this many bytes [default: 10485760, or the config's].
+        #[arg(long, value_name = "BYTES")]
+        max_file_size: Option<u64>,
+        /// Worker threads (0: one per core).
+        #[arg(short = 'j', long, default_value_t = 0)]
+        threads: usize,
+        /// Progress bar on stderr: always, never, or when stderr is a terminal outside CI.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        progress: ColorArg,
+    },
     /// Scan a commit message file (the commit-msg hook).
     CommitMsg {
         /// The message file git passes to the hook.
@@ -226,6 +255,32 @@ fn main() -> ExitCode {
             output,
             rules,
         } => run_commit_msg(&file, &output, &rules),
+        Command::History {
+            repo,
+            rev,
+            since,
+            max_commits,
+            output,
+            rules,
+            max_file_size,
+            threads,
+            progress,
+        } => {
+            let progress = match progress {
+                ColorArg::Always => true,
+                ColorArg::Never => false,
+                ColorArg::Auto => io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
+            };
+            let args = keywarden::git::HistoryArgs {
+                rev,
+                since,
+                max_commits,
+                max_file_size: max_file_size.unwrap_or(0),
+                threads,
+                progress,
+            };
+            run_history(&repo, args, max_file_size.is_some(), &output, &rules)
+        }
         Command::InstallHook { repo, chain, force } => run_install_hook(&repo, chain, force),
         Command::Init { force } => run_init(force),
         Command::Rules { format, rules } => run_rules(format, &rules),
@@ -379,6 +434,27 @@ fn run_staged(
         .unwrap_or(files::DEFAULT_MAX_FILE_SIZE);
     let mut outcome = keywarden::git::scan_staged(&setup.scanner, repo, limit)
         .map_err(|e| Failure(format!("{e}; run keywarden staged inside a git work tree")))?;
+    setup.filter(&mut outcome.records);
+    finish(outcome, output, &setup.scanner)
+}
+
+fn run_history(
+    repo: &Path,
+    mut args: keywarden::git::HistoryArgs,
+    size_given: bool,
+    output: &OutputArgs,
+    rule_args: &RuleArgs,
+) -> Result<u8, Failure> {
+    let setup = setup(rule_args, output)?;
+    if !size_given {
+        args.max_file_size = setup
+            .config
+            .as_ref()
+            .and_then(Config::max_file_size)
+            .unwrap_or(files::DEFAULT_MAX_FILE_SIZE);
+    }
+    let mut outcome = keywarden::git::scan_history(&setup.scanner, repo, &args)
+        .map_err(|e| Failure(format!("{e}; pass the path of a git repository")))?;
     setup.filter(&mut outcome.records);
     finish(outcome, output, &setup.scanner)
 }
