@@ -134,7 +134,11 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        // `--config .keywarden.toml` has an empty parent: the current folder.
+        let root = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
         Config::parse(path, &root, &text)
     }
 
@@ -248,7 +252,10 @@ impl Config {
             );
         }
         Ok(Policy {
-            root: self.root.clone(),
+            root_abs: self.root.canonicalize().ok(),
+            cwd: std::env::current_dir()
+                .ok()
+                .and_then(|d| d.canonicalize().ok()),
             global,
             per_rule,
         })
@@ -325,7 +332,10 @@ impl CompiledAllowlist {
 /// A compiled config: asked whether a path is skipped and whether a finding is allowed.
 #[derive(Debug, Default)]
 pub struct Policy {
-    root: PathBuf,
+    /// The config's folder, canonical.
+    root_abs: Option<PathBuf>,
+    /// The current folder when the policy was built, canonical.
+    cwd: Option<PathBuf>,
     global: CompiledAllowlist,
     per_rule: BTreeMap<String, CompiledAllowlist>,
 }
@@ -333,18 +343,22 @@ pub struct Policy {
 impl Policy {
     /// The path relative to the config's folder, as globs see it. Paths outside it are
     /// returned as given.
+    ///
+    /// Relative paths without `..` are resolved against the current folder without
+    /// touching the file system (this runs once per walked file); others are
+    /// canonicalized.
     pub fn relative(&self, path: &Path) -> String {
-        let rel = match path.canonicalize() {
-            Ok(abs) => {
-                let root = self
-                    .root
-                    .canonicalize()
-                    .unwrap_or_else(|_| self.root.clone());
-                abs.strip_prefix(&root)
-                    .map(Path::to_path_buf)
-                    .unwrap_or(abs)
-            }
-            Err(_) => path.to_path_buf(),
+        let lexical = path.is_relative()
+            && !path
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir));
+        let abs = match (&self.cwd, lexical) {
+            (Some(cwd), true) => Some(cwd.join(path)),
+            _ => path.canonicalize().ok(),
+        };
+        let rel = match (abs, &self.root_abs) {
+            (Some(abs), Some(root)) => abs.strip_prefix(root).map(Path::to_path_buf).unwrap_or(abs),
+            _ => path.to_path_buf(),
         };
         let s = rel.to_string_lossy().replace('\\', "/");
         s.strip_prefix("./").map(str::to_string).unwrap_or(s)
