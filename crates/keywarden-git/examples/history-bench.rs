@@ -4,7 +4,8 @@
 //!
 //! Set `NO_RENAMES=1` to turn rename tracking off, `PRINT_FINDINGS=1` to list the findings.
 //! Prints the summary, the number of attributed findings, the elapsed time and the peak
-//! resident memory. Build a large repository with `benches/make-history-repo.sh` first.
+//! resident memory. Build a large repository with `benches/make-history-repo.sh` (at the
+//! workspace root) first.
 
 use std::path::PathBuf;
 use std::time::Instant;
