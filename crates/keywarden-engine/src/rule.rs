@@ -4,6 +4,7 @@
 //! errors with the rule id and pattern index instead of panicking.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
 use serde::{Deserialize, Serialize};
@@ -175,17 +176,70 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+fn syntax_config() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new().utf8(false)
+}
+
+/// True if `hir` holds a capture group named `name`.
+fn has_group(hir: &regex_syntax::hir::Hir, name: &str) -> bool {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(c) => c.name.as_deref() == Some(name) || has_group(&c.sub, name),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(|h| has_group(h, name)),
+        HirKind::Repetition(r) => has_group(&r.sub, name),
+        _ => false,
+    }
+}
+
+/// Builds the regexes of a rule whose patterns already parsed.
+fn build(spec: &RuleSpec) -> Result<Compiled, RuleError> {
+    let mut regexes = Vec::with_capacity(spec.patterns.len());
+    let mut secret_group = Vec::with_capacity(spec.patterns.len());
+    for (index, pattern) in spec.patterns.iter().enumerate() {
+        let regex_error = |message: String| RuleError::Regex {
+            rule: spec.id.clone(),
+            index,
+            message,
+        };
+        let regex = Regex::builder()
+            .configure(Regex::config().utf8_empty(false))
+            .syntax(syntax_config())
+            .build(pattern)
+            .map_err(|e| regex_error(e.to_string()))?;
+        let group = regex
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, "secret")
+            .ok_or_else(|| regex_error("the pattern has no named group `secret`".into()))?;
+        regexes.push(regex);
+        secret_group.push(group);
+    }
+    Ok(Compiled {
+        regexes,
+        secret_group,
+    })
+}
+
 /// Default bytes searched on each side of a keyword hit.
 pub const DEFAULT_WINDOW: usize = 256;
 const DEFAULT_PRIORITY: i32 = 50;
 
-/// A rule ready to scan with.
+/// A rule's compiled regexes.
 #[derive(Debug)]
-pub struct Rule {
-    pub(crate) spec: RuleSpec,
+pub(crate) struct Compiled {
     pub(crate) regexes: Vec<Regex>,
     /// Index of the `secret` group in each regex.
     pub(crate) secret_group: Vec<usize>,
+}
+
+/// A rule ready to scan with.
+///
+/// Its patterns are checked when the rule is made, but the regexes of built-in rules are
+/// only built the first time a scan has a keyword hit for them: building all of them
+/// costs more than a typical pre-commit scan, and most scans need few.
+#[derive(Debug)]
+pub struct Rule {
+    pub(crate) spec: RuleSpec,
+    compiled: OnceLock<Option<Compiled>>,
     pub(crate) keywords_lower: Vec<Vec<u8>>,
     pub(crate) file_keywords_lower: Vec<Vec<u8>>,
     pub(crate) name_excludes_lower: Vec<Vec<u8>>,
@@ -222,30 +276,19 @@ impl Rule {
         {
             return Err(invalid("min_entropy is a fraction between 0 and 1"));
         }
-        let mut regexes = Vec::with_capacity(spec.patterns.len());
-        let mut secret_group = Vec::with_capacity(spec.patterns.len());
         for (index, pattern) in spec.patterns.iter().enumerate() {
-            let regex = Regex::builder()
-                .configure(Regex::config().utf8_empty(false))
-                .syntax(regex_automata::util::syntax::Config::new().utf8(false))
-                .build(pattern)
-                .map_err(|e| RuleError::Regex {
-                    rule: spec.id.clone(),
-                    index,
-                    message: e.to_string(),
-                })?;
-            let group = regex
-                .group_info()
-                .to_index(regex_automata::PatternID::ZERO, "secret");
-            let Some(group) = group else {
-                return Err(RuleError::Regex {
-                    rule: spec.id.clone(),
-                    index,
-                    message: "the pattern has no named group `secret`".into(),
-                });
+            let regex_error = |message: String| RuleError::Regex {
+                rule: spec.id.clone(),
+                index,
+                message,
             };
-            regexes.push(regex);
-            secret_group.push(group);
+            let hir = regex_automata::util::syntax::parse_with(pattern, &syntax_config())
+                .map_err(|e| regex_error(e.to_string()))?;
+            if !has_group(&hir, "secret") {
+                return Err(regex_error(
+                    "the pattern has no named group `secret`".into(),
+                ));
+            }
         }
         let lower = |v: &[String]| {
             v.iter()
@@ -257,9 +300,36 @@ impl Rule {
             file_keywords_lower: lower(&spec.file_keywords),
             name_excludes_lower: lower(&spec.name_excludes),
             spec,
-            regexes,
-            secret_group,
+            compiled: OnceLock::new(),
         })
+    }
+
+    /// Compiles a rule and builds its regexes now, so that an error surfaces here rather
+    /// than as a rule that silently finds nothing. Used for user rule files.
+    ///
+    /// # Errors
+    /// As [`Rule::compile`], plus regexes that parse but cannot be built (size limits).
+    pub fn compile_eager(spec: RuleSpec) -> Result<Rule, RuleError> {
+        let rule = Rule::compile(spec)?;
+        let compiled = build(&rule.spec)?;
+        rule.compiled
+            .set(Some(compiled))
+            .expect("a new rule has no regexes yet");
+        Ok(rule)
+    }
+
+    /// The regexes, built on first use. `None` if building failed, which the built-in
+    /// rules' tests rule out and [`Rule::compile_eager`] reports up front.
+    pub(crate) fn compiled(&self) -> Option<&Compiled> {
+        self.compiled
+            .get_or_init(|| match build(&self.spec) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    log::error!("{e}; the rule is skipped");
+                    None
+                }
+            })
+            .as_ref()
     }
 
     /// The stable id.

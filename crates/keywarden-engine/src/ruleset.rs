@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::error::RuleError;
-use crate::rule::{Rule, RuleFile};
+use crate::rule::{Rule, RuleFile, RuleSpec};
 
 /// The built-in rule files as `(file name, TOML text)`, embedded at build time.
 pub const BUILTIN_RULE_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
@@ -27,7 +27,7 @@ impl RuleSet {
     pub fn builtin() -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::new();
         for (name, text) in BUILTIN_RULE_FILES {
-            set.add_toml(&format!("built-in:{name}"), text)?;
+            set.add(&format!("built-in:{name}"), text, Rule::compile)?;
         }
         Ok(set)
     }
@@ -38,11 +38,22 @@ impl RuleSet {
     /// [`RuleError`] naming the file, rule and pattern at fault; on error the set is
     /// unchanged.
     pub fn add_toml(&mut self, origin: &str, text: &str) -> Result<(), RuleError> {
+        self.add(origin, text, Rule::compile_eager)
+    }
+
+    /// Adds a rule file, compiling each rule with `compile` (lazily for built-in rules,
+    /// whose tests prove they build; eagerly for user files, so errors surface at once).
+    fn add(
+        &mut self,
+        origin: &str,
+        text: &str,
+        compile: fn(RuleSpec) -> Result<Rule, RuleError>,
+    ) -> Result<(), RuleError> {
         let file = RuleFile::parse(origin, text)?;
         let compiled = file
             .rules
             .into_iter()
-            .map(Rule::compile)
+            .map(compile)
             .collect::<Result<Vec<_>, _>>()?;
         let mut seen: HashSet<&str> = self.rules.iter().map(Rule::id).collect();
         for rule in &compiled {

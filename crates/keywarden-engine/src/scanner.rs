@@ -242,7 +242,10 @@ impl Scanner {
         out: &mut Vec<Finding>,
     ) {
         let rule = &self.rules[index];
-        for (regex, &group) in rule.regexes.iter().zip(&rule.secret_group) {
+        let Some(compiled) = rule.compiled() else {
+            return;
+        };
+        for (regex, &group) in compiled.regexes.iter().zip(&compiled.secret_group) {
             let mut caps = regex.create_captures();
             for window in windows {
                 let mut at = window.start;

@@ -91,3 +91,19 @@ fn a_toml_error_names_file_and_line() {
         .expect_err("bad toml");
     assert!(err.to_string().starts_with("broken.toml:2"), "{err}");
 }
+
+#[test]
+fn a_user_regex_too_big_to_build_is_an_error_up_front() {
+    let text = r#"
+[[rules]]
+id = "huge"
+title = "huge"
+severity = "low"
+keywords = ["x"]
+patterns = ['(?P<secret>(?:x[a-z]{100}){100}){100}']
+"#;
+    let err = RuleSet::new()
+        .add_toml("huge.toml", text)
+        .expect_err("exceeds size limit");
+    assert!(err.to_string().contains("rule `huge`, pattern 0"), "{err}");
+}
