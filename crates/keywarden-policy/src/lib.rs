@@ -6,12 +6,14 @@
 //! - Inline allows: a line holding `keywarden:allow` (or the markers other scanners'
 //!   users already have in their code, `gitleaks:allow` and `pragma: allowlist secret`)
 //!   is not reported.
+//! - [`sops`]: the encryption policy of `.sops.yaml`, and SOPS metadata detection.
 //! - [`Baseline`]: findings recorded once and suppressed afterwards, matched by
 //!   fingerprint and path, never by line, and never storing a secret.
 #![deny(missing_docs)]
 
 mod baseline;
 mod config;
+pub mod sops;
 
 pub use baseline::{Baseline, BaselineEntry, BaselineError};
 pub use config::{Allowlist, CONFIG_FILE_NAME, Config, ConfigError, Policy, RuleOverride};

@@ -1,12 +1,13 @@
 //! Scans of git content: staged changes (the pre-commit hook) and commit messages (the
 //! commit-msg hook). Git access itself is in `keywarden-git`.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
 use keywarden_engine::Scanner;
 use keywarden_git::{SkipReason, StagedOptions};
-use keywarden_report::Summary;
+use keywarden_report::{Redaction, Summary};
 
 use crate::content::{self, Content};
 use crate::files::Outcome;
@@ -19,7 +20,12 @@ use crate::files::Outcome;
 ///
 /// # Errors
 /// The git error (no repository, bare repository, unreadable index) as a message.
-pub fn scan_staged(scanner: &Scanner, repo: &Path, max_file_size: u64) -> Result<Outcome, String> {
+pub fn scan_staged(
+    scanner: &Scanner,
+    repo: &Path,
+    max_file_size: u64,
+    check: Option<&crate::sops::FileCheck>,
+) -> Result<Outcome, String> {
     let started = Instant::now();
     let opts = StagedOptions::default()
         .with_max_file_size(max_file_size)
@@ -34,6 +40,9 @@ pub fn scan_staged(scanner: &Scanner, repo: &Path, max_file_size: u64) -> Result
         changes.skipped_count(|r| matches!(r, SkipReason::TooLarge { .. })) as u64;
     let mut records = Vec::new();
     for file in &changes.files {
+        if let Some(check) = check {
+            records.extend(check(&file.display_path, &file.content));
+        }
         if file.changed_lines.is_empty() {
             continue;
         }
@@ -60,15 +69,44 @@ pub fn scan_staged(scanner: &Scanner, repo: &Path, max_file_size: u64) -> Result
     })
 }
 
-/// Scans a commit message file, ignoring the comment lines git strips (`#` at the
-/// start of a line), and reports findings under the name `display`.
+/// The line above the diff that `git commit -v` appends to the message file; git drops it
+/// and everything below it.
+const SCISSORS: &[u8] = b"# ------------------------ >8 ------------------------";
+
+/// Scans a commit message file, ignoring what git strips from it (comment lines, `#` at
+/// the start of a line, and everything from the scissors line of `git commit -v` on), and
+/// reports findings under the name `display`.
 pub fn scan_commit_message(scanner: &Scanner, display: &str, message: &[u8]) -> Outcome {
+    let message = before_scissors(message);
     let mut outcome = crate::files::scan_input(scanner, display, message);
     outcome
         .records
         .retain(|r| !r.line_text.as_deref().unwrap_or("").starts_with('#'));
     outcome.summary.unit = "commit messages";
     outcome
+}
+
+/// The message up to the scissors line, if it has one: the verbose diff below it holds
+/// removed lines too, and removing a secret must not be blocked for showing it.
+fn before_scissors(message: &[u8]) -> &[u8] {
+    let mut start = 0;
+    for line in message.split_inclusive(|&b| b == b'\n') {
+        if line.starts_with(SCISSORS) {
+            return &message[..start];
+        }
+        start += line.len();
+    }
+    message
+}
+
+/// The work tree root around `start`: the nearest folder holding `.git` (a folder, or a
+/// file in linked worktrees).
+pub fn worktree_root(start: &Path) -> Option<std::path::PathBuf> {
+    let start = start.canonicalize().ok()?;
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// The error and its sources, joined with `: `, so the user sees the root cause.
@@ -203,6 +241,39 @@ pub fn scan_history(scanner: &Scanner, repo: &Path, args: &HistoryArgs) -> Resul
         summary,
         errors,
     })
+}
+
+/// Masks, in the commit subjects that history records carry, every secret found in the
+/// same commit (its message included) as `redaction` shows secrets.
+///
+/// Each record of a commit carries the commit's subject; a secret pasted into the subject
+/// would otherwise be printed in full beside its own redacted finding, in every format.
+pub fn redact_commit_summaries(records: &mut [keywarden_report::Record], redaction: Redaction) {
+    if redaction == Redaction::Off {
+        return;
+    }
+    let mut secrets: HashMap<String, Vec<String>> = HashMap::new();
+    for r in records.iter() {
+        if let Some(c) = &r.commit {
+            secrets
+                .entry(c.id.clone())
+                .or_default()
+                .push(r.finding.secret.clone());
+        }
+    }
+    for list in secrets.values_mut() {
+        // Longest first, so a secret that contains another is masked whole.
+        list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        list.dedup();
+    }
+    for r in records.iter_mut() {
+        let Some(c) = &mut r.commit else { continue };
+        for secret in secrets.get(&c.id).into_iter().flatten() {
+            if !secret.is_empty() && c.summary.contains(secret.as_str()) {
+                c.summary = c.summary.replace(secret.as_str(), &redaction.apply(secret));
+            }
+        }
+    }
 }
 
 fn progress_bar() -> indicatif::ProgressBar {

@@ -7,6 +7,7 @@ pub mod content;
 pub mod files;
 pub mod git;
 pub mod install;
+pub mod sops;
 
 use keywarden_engine::{Finding, Scanner};
 use keywarden_report::Record;
