@@ -56,11 +56,9 @@ fn record(display: &str, regex: &str) -> Record {
             confidence: Confidence::High,
             fingerprint: fingerprint(UNENCRYPTED_SOPS_RULE, display.as_bytes()),
         },
-        title: TITLE.to_string(),
+        title: format!("{TITLE} (path_regex `{regex}`): encrypt it with sops"),
         severity: Severity::High,
-        line_text: Some(format!(
-            "(matches .sops.yaml path_regex `{regex}`; encrypt it with sops)"
-        )),
+        line_text: None,
         commit: None,
     }
 }
