@@ -1,0 +1,326 @@
+//! `keywarden history`: every commit of a scratch repository, findings attributed to the
+//! commit that introduced them, revision ranges, bare repositories and commit messages.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn history(sb: &Sandbox, extra: &[&str]) -> Run {
+    let mut args = vec!["history", "--format", "json"];
+    args.extend_from_slice(extra);
+    sb.kw(&args).run()
+}
+
+/// (path, line, commit) of each finding.
+fn found(run: &Run) -> Vec<(String, u64, String)> {
+    run.json()
+        .iter()
+        .map(|v| {
+            (
+                v["path"].as_str().expect("path").to_string(),
+                v["line"].as_u64().expect("line"),
+                v["commit"].as_str().expect("commit").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn at(path: &str, line: u64, commit: &str) -> (String, u64, String) {
+    (path.to_string(), line, commit.to_string())
+}
+
+#[test]
+fn a_finding_is_attributed_to_the_commit_that_introduced_it() {
+    let sb = Sandbox::new();
+    sb.commit_file("README.md", "hello\n", "Start");
+    let token = telegram_token(70);
+    let added = sb.commit_file(
+        "bot/.env",
+        format!("PORT=1\n{}\n", token_line(&token)),
+        "Add bot config\n\nWith a body.",
+    );
+    sb.commit_file(
+        "bot/.env",
+        format!("# moved down\nPORT=1\n{}\n", token_line(&token)),
+        "Tweak",
+    );
+    sb.commit_file("README.md", "hello again\n", "Docs");
+
+    let run = history(&sb, &[]);
+    run.code(1);
+    let all = run.json();
+    assert_eq!(all.len(), 1, "{}", run.stdout);
+    let v = &all[0];
+    let mut keys: Vec<&str> = v
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    let mut expected: Vec<&str> = JSON_FIELDS.iter().chain(&COMMIT_FIELDS).copied().collect();
+    expected.sort_unstable();
+    assert_eq!(keys, expected);
+
+    assert_eq!(v["path"], "bot/.env");
+    assert_eq!(
+        (v["line"].as_u64(), v["column"].as_u64()),
+        (Some(2), Some(20))
+    );
+    assert_eq!(v["rule_id"], "telegram-bot-token");
+    assert_eq!(v["commit"], added.as_str());
+    assert_eq!(v["author"], AUTHOR);
+    assert_eq!(v["email"], AUTHOR_EMAIL);
+    assert_eq!(
+        v["date"],
+        sb.git(&["log", "-1", "--format=%aI", &added]).as_str()
+    );
+    assert_eq!(v["message"], "Add bot config");
+    assert_eq!(v["secret"], format!("{}********", &token[..4]));
+    assert_eq!(
+        v["fingerprint"],
+        keywarden_engine::fingerprint("telegram-bot-token", token.as_bytes())
+    );
+
+    let text = sb.kw(&["history"]).run();
+    text.code(1);
+    assert!(
+        text.stdout.contains(&format!(
+            "    commit {}  {AUTHOR} <{AUTHOR_EMAIL}>  ",
+            &added[..12]
+        )),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("scanned 4 commits, "),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn a_secret_added_then_deleted_is_still_found() {
+    let sb = Sandbox::new();
+    let token = telegram_token(71);
+    let added = sb.commit_file("old.env", format!("{}\n", token_line(&token)), "Add");
+    sb.git(&["rm", "-q", "old.env"]);
+    sb.commit("Remove the token");
+    sb.commit_file("new.env", "TOKEN=${TOKEN}\n", "Use the environment");
+    assert!(!sb.path("old.env").exists());
+
+    // The work tree is clean, the history is not.
+    sb.kw(&["scan"]).run().code(0);
+    let run = history(&sb, &[]);
+    run.code(1);
+    assert_eq!(found(&run), [at("old.env", 1, &added)]);
+}
+
+#[test]
+fn rev_since_and_max_commits_select_commits() {
+    let sb = Sandbox::new();
+    let c1 = sb.commit_file("README.md", "hello\n", "one");
+    let c2 = sb.commit_file(
+        "a.env",
+        format!("{}\n", token_line(&telegram_token(72))),
+        "two",
+    );
+    let c3 = sb.commit_file(
+        "b.env",
+        format!("x=1\n{}\n", token_line(&telegram_token(73))),
+        "three",
+    );
+    sb.commit_file("README.md", "hello again\n", "four");
+
+    let both = [at("a.env", 1, &c2), at("b.env", 2, &c3)];
+    let run = history(&sb, &[]);
+    run.code(1);
+    assert_eq!(found(&run), both);
+    assert_eq!(found(&history(&sb, &["--rev", "main"])), both);
+
+    let range = format!("{c1}..{c2}");
+    assert_eq!(
+        found(&history(&sb, &["--rev", &range])),
+        [at("a.env", 1, &c2)]
+    );
+    let range = format!("{c2}..HEAD");
+    assert_eq!(
+        found(&history(&sb, &["--rev", &range])),
+        [at("b.env", 2, &c3)]
+    );
+    assert_eq!(
+        found(&history(&sb, &["--since", &c2])),
+        [at("b.env", 2, &c3)]
+    );
+    history(&sb, &["--since", &c3]).code(0);
+
+    // Newest first: the last commit adds nothing, the last two add b.env's token.
+    history(&sb, &["--max-commits", "1"]).code(0);
+    assert_eq!(
+        found(&history(&sb, &["--max-commits", "2"])),
+        [at("b.env", 2, &c3)]
+    );
+    let text = sb.kw(&["history", "--max-commits", "2"]).run();
+    assert!(
+        text.stdout.contains("scanned 2 commits, "),
+        "{}",
+        text.stdout
+    );
+
+    let run = history(&sb, &["--rev", "no-such-branch"]);
+    run.code(2);
+    assert!(run.stderr.contains("no-such-branch"), "{}", run.stderr);
+    history(&sb, &["--rev", "main", "--since", &c1]).code(2);
+}
+
+#[test]
+fn a_bare_repository_is_scanned() {
+    let sb = Sandbox::new();
+    let token = telegram_token(74);
+    let added = sb.commit_file("bot.env", format!("{}\n", token_line(&token)), "Add");
+    let bare = sb.tmp.path().join("mirror.git");
+    let mut clone = sb.git_cmd(&["clone", "-q", "--bare", "."]);
+    clone.cmd.arg(&bare);
+    clone.run().code(0);
+
+    let mut kw = sb.kw_in(sb.tmp.path(), &["history", "--format", "json"]);
+    kw.cmd.arg(&bare);
+    let run = kw.run();
+    run.code(1);
+    assert_eq!(found(&run), [at("bot.env", 1, &added)]);
+
+    // Run from inside the bare repository with the default path.
+    let run = sb.kw_in(&bare, &["history", "--format", "json"]).run();
+    run.code(1);
+    assert_eq!(found(&run), [at("bot.env", 1, &added)]);
+}
+
+#[test]
+fn a_secret_in_a_commit_message_is_reported_with_the_commit_id_as_path() {
+    let sb = Sandbox::new();
+    sb.commit_file("README.md", "hello\n", "Start");
+    let token = telegram_token(75);
+    let message = format!(
+        "Fix the deploy\n\nIt needed {}\nto work.",
+        token_line(&token)
+    );
+    sb.git(&["commit", "-q", "--allow-empty", "-m", &message]);
+    let id = sb.git(&["rev-parse", "HEAD"]);
+
+    let run = history(&sb, &[]);
+    run.code(1);
+    assert_eq!(found(&run), [at(&id, 3, &id)]);
+    let v = &run.json()[0];
+    assert_eq!(v["column"], 10 + TOKEN_COLUMN);
+    assert_eq!(v["message"], "Fix the deploy");
+    assert!(!run.stdout.contains(&token[4..]), "{}", run.stdout);
+}
+
+/// The subject of a commit was copied into every finding of the commit unredacted, so a
+/// secret in it leaked through `message` (JSON), the commit line (text) and `summary`
+/// (SARIF) although the finding itself was redacted.
+#[test]
+fn a_secret_in_a_commit_subject_is_redacted_in_every_field() {
+    let sb = Sandbox::new();
+    let (in_subject, in_file) = (telegram_token(76), telegram_token(77));
+    sb.write("bot.env", format!("{}\n", token_line(&in_file)));
+    sb.git(&["add", "bot.env"]);
+    let id = sb.commit(&format!("oops {}", token_line(&in_subject)));
+
+    for format in ["json", "text", "sarif"] {
+        let run = sb.kw(&["history", "--format", format]).run();
+        run.code(1);
+        for token in [&in_subject, &in_file] {
+            assert!(
+                !run.stdout.contains(&token[4..]),
+                "--format {format} leaked a secret:\n{}",
+                run.stdout
+            );
+        }
+    }
+
+    let run = history(&sb, &[]);
+    let mut found = found(&run);
+    found.sort();
+    let mut expected = vec![at("bot.env", 1, &id), at(&id, 1, &id)];
+    expected.sort();
+    assert_eq!(found, expected);
+    let masked = format!("oops TELEGRAM_BOT_TOKEN={}********", &in_subject[..4]);
+    for v in run.json() {
+        assert_eq!(v["message"], masked.as_str(), "{v}");
+    }
+    let full = sb
+        .kw(&["history", "--format", "json", "--redact", "full"])
+        .run();
+    for v in full.json() {
+        assert_eq!(v["message"], "oops TELEGRAM_BOT_TOKEN=********", "{v}");
+    }
+
+    // Shown when asked for.
+    let shown = history(&sb, &["--show-secrets"]);
+    for v in shown.json() {
+        assert_eq!(
+            v["message"],
+            format!("oops {}", token_line(&in_subject)).as_str()
+        );
+    }
+}
+
+#[test]
+fn not_a_repository_exits_2() {
+    let sb = Sandbox::bare_folder();
+    sb.write("bot.env", format!("{}\n", token_line(&telegram_token(78))));
+    let run = sb.kw(&["history"]).run();
+    run.code(2);
+    assert!(
+        run.stderr.starts_with("keywarden: error: "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("pass the path of a git repository"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+    sb.kw(&["history", "no-such-folder"]).run().code(2);
+
+    // An empty repository has no history to scan.
+    let empty = Sandbox::new();
+    let run = empty.kw(&["history"]).run();
+    run.code(0);
+    assert!(
+        run.stdout.starts_with("scanned 0 commits, "),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn history_honours_the_config_and_baseline() {
+    let sb = Sandbox::new();
+    let (t1, t2) = (telegram_token(79), telegram_token(80));
+    sb.commit_file(
+        "fixtures/bot.env",
+        format!("{}\n", token_line(&t1)),
+        "fixture",
+    );
+    let c2 = sb.commit_file("app/bot.env", format!("{}\n", token_line(&t2)), "app");
+    sb.write(
+        ".keywarden.toml",
+        "[allowlist]\npaths = [\"fixtures/**\"]\n",
+    );
+    let run = history(&sb, &[]);
+    run.code(1);
+    assert_eq!(found(&run), [at("app/bot.env", 1, &c2)]);
+
+    sb.kw(&["history", "--write-baseline", "../baseline.json"])
+        .run()
+        .code(0);
+    history(&sb, &["--baseline", "../baseline.json"]).code(0);
+    let _: Value = serde_json::from_str(
+        &std::fs::read_to_string(sb.tmp.path().join("baseline.json")).expect("read"),
+    )
+    .expect("JSON");
+}
