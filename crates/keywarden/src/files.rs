@@ -29,6 +29,8 @@ pub struct WalkOptions {
     pub respect_ignore_files: bool,
     /// Paths for which this returns true are not read at all (default none).
     pub skip: Option<PathFilter>,
+    /// A check run on every scanned text file beside the engine (default none).
+    pub check: Option<crate::sops::FileCheck>,
 }
 
 impl Default for WalkOptions {
@@ -38,6 +40,7 @@ impl Default for WalkOptions {
             threads: 0,
             respect_ignore_files: true,
             skip: None,
+            check: None,
         }
     }
 }
@@ -170,7 +173,11 @@ fn scan_file(
         return Ok(Vec::new());
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{display}: cannot read: {e}"))?;
-    Ok(scan_bytes(scanner, display, &bytes, counters))
+    let mut records = scan_bytes(scanner, display, &bytes, counters);
+    if let Some(check) = &opts.check {
+        records.extend(check(display, &bytes));
+    }
+    Ok(records)
 }
 
 fn scan_bytes(scanner: &Scanner, display: &str, bytes: &[u8], counters: &Counters) -> Vec<Record> {

@@ -20,7 +20,12 @@ use crate::files::Outcome;
 ///
 /// # Errors
 /// The git error (no repository, bare repository, unreadable index) as a message.
-pub fn scan_staged(scanner: &Scanner, repo: &Path, max_file_size: u64) -> Result<Outcome, String> {
+pub fn scan_staged(
+    scanner: &Scanner,
+    repo: &Path,
+    max_file_size: u64,
+    check: Option<&crate::sops::FileCheck>,
+) -> Result<Outcome, String> {
     let started = Instant::now();
     let opts = StagedOptions::default()
         .with_max_file_size(max_file_size)
@@ -35,6 +40,9 @@ pub fn scan_staged(scanner: &Scanner, repo: &Path, max_file_size: u64) -> Result
         changes.skipped_count(|r| matches!(r, SkipReason::TooLarge { .. })) as u64;
     let mut records = Vec::new();
     for file in &changes.files {
+        if let Some(check) = check {
+            records.extend(check(&file.display_path, &file.content));
+        }
         if file.changed_lines.is_empty() {
             continue;
         }
@@ -89,6 +97,16 @@ fn before_scissors(message: &[u8]) -> &[u8] {
         start += line.len();
     }
     message
+}
+
+/// The work tree root around `start`: the nearest folder holding `.git` (a folder, or a
+/// file in linked worktrees).
+pub fn worktree_root(start: &Path) -> Option<std::path::PathBuf> {
+    let start = start.canonicalize().ok()?;
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// The error and its sources, joined with `: `, so the user sees the root cause.

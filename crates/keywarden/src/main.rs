@@ -241,6 +241,7 @@ fn main() -> ExitCode {
                 threads,
                 respect_ignore_files: !no_ignore,
                 skip: None,
+                check: None,
             };
             run_scan(paths, &output, &rules, opts, max_file_size.is_some())
         }
@@ -396,6 +397,7 @@ fn run_scan(
             .policy
             .skips_path(&skipper.policy.relative(Path::new(display)))
     }));
+    opts.check = sops_check(Path::new("."), Path::new("."))?;
     let scanner = &setup.scanner;
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -422,6 +424,13 @@ fn run_scan(
     finish(outcome, output, &setup.scanner)
 }
 
+/// The `unencrypted-sops-file` check of the `.sops.yaml` found from `start`, for paths
+/// relative to `base`.
+fn sops_check(start: &Path, base: &Path) -> Result<Option<keywarden::sops::FileCheck>, Failure> {
+    let rules = keywarden_policy::sops::SopsRules::discover(start)?;
+    Ok(rules.map(|r| keywarden::sops::check(r, base)))
+}
+
 fn run_staged(
     repo: &Path,
     output: &OutputArgs,
@@ -432,7 +441,12 @@ fn run_staged(
     let limit = max_file_size
         .or_else(|| setup.config.as_ref().and_then(Config::max_file_size))
         .unwrap_or(files::DEFAULT_MAX_FILE_SIZE);
-    let mut outcome = keywarden::git::scan_staged(&setup.scanner, repo, limit)
+    let root = keywarden::git::worktree_root(repo);
+    let check = match &root {
+        Some(root) => sops_check(root, root)?,
+        None => None,
+    };
+    let mut outcome = keywarden::git::scan_staged(&setup.scanner, repo, limit, check.as_ref())
         .map_err(|e| Failure(format!("{e}; run keywarden staged inside a git work tree")))?;
     setup.filter(&mut outcome.records);
     finish(outcome, output, &setup.scanner)
