@@ -39,6 +39,15 @@ pub struct TextWriter {
 
 const MAX_SHOWN_LINE: usize = 160;
 
+/// Pieces of other secrets shorter than this are not masked on a shown line: a short line
+/// of a multi-line secret (`-----END`) says nothing, and masking it would garble the line.
+const MIN_MASKED_CHARS: usize = 8;
+
+/// The file (and commit) a record was found in.
+fn source(r: &Record) -> (&str, Option<&str>) {
+    (&r.path, r.commit.as_ref().map(|c| c.id.as_str()))
+}
+
 impl TextWriter {
     fn paint(&self, code: &str, s: &str) -> String {
         if self.color {
@@ -58,6 +67,15 @@ impl TextWriter {
         records: &[Record],
         summary: &Summary,
     ) -> io::Result<()> {
+        // Every secret found in each file (each commit's copy of it, for history): a line
+        // can hold several, and the line shown for one must not print the others.
+        let mut secrets: BTreeMap<(&str, Option<&str>), Vec<&str>> = BTreeMap::new();
+        for r in records {
+            secrets
+                .entry(source(r))
+                .or_default()
+                .push(&r.finding.secret);
+        }
         let mut last_path: Option<&str> = None;
         for r in records {
             if last_path != Some(r.path.as_str()) {
@@ -67,7 +85,8 @@ impl TextWriter {
                 writeln!(out, "{}", self.paint("1;4", &r.path))?;
                 last_path = Some(&r.path);
             }
-            self.write_record(out, r)?;
+            let on_same_source = secrets.get(&source(r)).map_or(&[][..], Vec::as_slice);
+            self.write_record(out, r, on_same_source)?;
         }
         if !records.is_empty() {
             writeln!(out)?;
@@ -75,7 +94,7 @@ impl TextWriter {
         self.write_summary(out, records, summary)
     }
 
-    fn write_record(&self, out: &mut dyn Write, r: &Record) -> io::Result<()> {
+    fn write_record(&self, out: &mut dyn Write, r: &Record, secrets: &[&str]) -> io::Result<()> {
         let f = &r.finding;
         let sev = match r.severity.as_str() {
             "critical" | "high" => self.paint("1;31", r.severity.as_str()),
@@ -102,7 +121,8 @@ impl TextWriter {
             )?;
         }
         if let Some(line) = &r.line_text {
-            let (before, secret_shown, after) = self.line_parts(line, f.column, &f.secret, &shown);
+            let (before, secret_shown, after) =
+                self.line_parts(line, f.column, &f.secret, &shown, secrets);
             writeln!(
                 out,
                 "    {before}{}{after}",
@@ -115,14 +135,16 @@ impl TextWriter {
         Ok(())
     }
 
-    /// Splits the line around the secret, replaces the secret by its shown form and
-    /// trims long lines to a readable window around it.
+    /// Splits the line around the secret, replaces the secret by its shown form, masks
+    /// the other `secrets` found in the file wherever they appear on the line, and trims
+    /// long lines to a readable window around the secret.
     fn line_parts(
         &self,
         line: &str,
         column: usize,
         secret: &str,
         shown: &str,
+        secrets: &[&str],
     ) -> (String, String, String) {
         let chars: Vec<char> = line.trim_end_matches(['\r', '\n']).chars().collect();
         let start = column.saturating_sub(1).min(chars.len());
@@ -134,17 +156,51 @@ impl TextWriter {
             shown.to_string()
         };
         let room = MAX_SHOWN_LINE.saturating_sub(shown_first_line.chars().count()) / 2;
-        let from = start.saturating_sub(room);
-        let to = (end + room).min(chars.len());
-        let mut before: String = chars[from..start].iter().collect();
-        let mut after: String = chars[end..to].iter().collect();
+        // Masked before the window is cut, so a cut never exposes part of a secret.
+        let masked = |part: &[char]| -> Vec<char> {
+            self.mask(&part.iter().collect::<String>(), secrets)
+                .chars()
+                .collect()
+        };
+        let (before, after) = (masked(&chars[..start]), masked(&chars[end..]));
+        let from = before.len().saturating_sub(room);
+        let to = room.min(after.len());
+        let mut shown_before: String = before[from..].iter().collect();
+        let mut shown_after: String = after[..to].iter().collect();
         if from > 0 {
-            before.insert(0, '…');
+            shown_before.insert(0, '…');
         }
-        if to < chars.len() {
-            after.push('…');
+        if to < after.len() {
+            shown_after.push('…');
         }
-        (sanitize(&before), shown_first_line, sanitize(&after))
+        (
+            sanitize(&shown_before),
+            shown_first_line,
+            sanitize(&shown_after),
+        )
+    }
+
+    /// `text` with each of `secrets` (each line of a multi-line one) replaced by its shown
+    /// form, longest first so that a secret holding another is masked whole.
+    fn mask(&self, text: &str, secrets: &[&str]) -> String {
+        if self.redaction == Redaction::Off {
+            return text.to_string();
+        }
+        let mut parts: Vec<&str> = secrets
+            .iter()
+            .flat_map(|s| s.lines())
+            .map(|l| l.trim_end_matches('\r'))
+            .filter(|l| l.chars().count() >= MIN_MASKED_CHARS)
+            .collect();
+        parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        parts.dedup();
+        let mut masked = text.to_string();
+        for part in parts {
+            if masked.contains(part) {
+                masked = masked.replace(part, &self.redaction.apply(part));
+            }
+        }
+        masked
     }
 
     fn write_summary(
@@ -207,5 +263,111 @@ fn human_bytes(n: u64) -> String {
         format!("{n} B")
     } else {
         format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use keywarden_engine::{Confidence, Finding, Severity};
+
+    use super::*;
+
+    /// A record of a secret at `column` of `line` (line 1 of `a.py`).
+    fn record(line: &str, secret: &str) -> Record {
+        let column = line[..line.find(secret).expect("secret on the line")]
+            .chars()
+            .count()
+            + 1;
+        let len = secret.chars().count();
+        Record {
+            path: "a.py".into(),
+            finding: Finding {
+                rule_id: "test".into(),
+                rule_index: 0,
+                span: 0..0,
+                secret_span: 0..0,
+                line: 1,
+                column,
+                end_line: 1,
+                end_column: column + len,
+                secret: secret.into(),
+                entropy: 4.0,
+                confidence: Confidence::High,
+                fingerprint: "00".into(),
+            },
+            title: "Test".into(),
+            severity: Severity::High,
+            line_text: Some(line.into()),
+            commit: None,
+        }
+    }
+
+    fn report(writer: TextWriter, records: &[Record]) -> String {
+        let mut out = Vec::new();
+        writer
+            .write(&mut out, records, &Summary::default())
+            .expect("writes to a Vec");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn the_shown_line_masks_every_secret_found_on_it() {
+        // Made up at run time: two keys on one line, then a copy of the first.
+        let (k1, k2) = ("K1".repeat(20), "Q2".repeat(20));
+        let line = format!("client = Client(\"{k1}\", \"{k2}\")  # was {k1}");
+        let records = [record(&line, &k1), record(&line, &k2)];
+        for redaction in [Redaction::Prefix, Redaction::Full] {
+            let text = report(
+                TextWriter {
+                    color: false,
+                    redaction,
+                },
+                &records,
+            );
+            assert!(
+                !text.contains(&k1) && !text.contains(&k2),
+                "{redaction:?}:\n{text}"
+            );
+            assert!(!text.contains(&k1[..12]) && !text.contains(&k2[..12]));
+        }
+        let text = report(
+            TextWriter {
+                color: false,
+                redaction: Redaction::Prefix,
+            },
+            &records,
+        );
+        assert!(
+            text.contains(
+                "    client = Client(\"K1K1********\", \"Q2Q2********\")  # was K1K1********\n"
+            ),
+            "{text}"
+        );
+        let shown = report(
+            TextWriter {
+                color: false,
+                redaction: Redaction::Off,
+            },
+            &records,
+        );
+        assert!(
+            shown.contains(&format!("    client = Client(\"{k1}\", \"{k2}\")")),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_after_masking() {
+        let (k1, k2) = ("K1".repeat(20), "Q2".repeat(20));
+        let line = format!("a = \"{k1}\"{}\"{k2}\"", " ".repeat(70));
+        let writer = TextWriter {
+            color: false,
+            redaction: Redaction::Prefix,
+        };
+        let text = report(writer, &[record(&line, &k1), record(&line, &k2)]);
+        assert!(
+            !text.contains(&k2[..8]) && !text.contains(&k1[..8]),
+            "{text}"
+        );
     }
 }

@@ -634,3 +634,60 @@ fn a_path_with_non_utf8_bytes_is_scanned_and_shown_lossily() {
         run.stdout
     );
 }
+
+/// The text report showed each finding's line with only that finding's secret masked, so
+/// a line holding two (`Client(api_key, secret_key)`, or a token and its copy) printed the
+/// other in full under the default redaction.
+#[test]
+fn text_output_masks_every_secret_on_a_shown_line() {
+    let sb = Sandbox::new();
+    let (k1, k2) = (binance_key(24), binance_key(25));
+    let token = telegram_token(26);
+    sb.write(
+        "trade.py",
+        format!(
+            "from binance.client import Client\nclient = Client(\"{k1}\", \"{k2}\")\n\
+             {}  # same as {token}\n",
+            token_line(&token)
+        ),
+    );
+    let run = sb.kw(&["scan", "--format", "json", "trade.py"]).run();
+    run.code(1);
+    assert_eq!(
+        run.locations(),
+        [
+            loc("trade.py", 2, 18, "binance-api-key"),
+            loc("trade.py", 2, 86, "binance-secret-key"),
+            loc("trade.py", 3, 20, "telegram-bot-token"),
+            loc("trade.py", 3, 78, "telegram-bot-token"),
+        ]
+    );
+    for args in [
+        &["scan", "trade.py"][..],
+        &["scan", "--redact", "full", "trade.py"],
+    ] {
+        let run = sb.kw(args).run();
+        run.code(1);
+        for secret in [&k1, &k2, &token] {
+            assert!(
+                !run.stdout.contains(&secret[4..16]),
+                "{args:?} leaked a secret:\n{}",
+                run.stdout
+            );
+        }
+    }
+    let run = sb.kw(&["scan", "trade.py"]).run();
+    assert!(
+        run.stdout.contains(&format!(
+            "    client = Client(\"{}********\", \"{}********\")\n",
+            &k1[..4],
+            &k2[..4]
+        )),
+        "{}",
+        run.stdout
+    );
+    let shown = sb.kw(&["scan", "--show-secrets", "trade.py"]).run();
+    for secret in [&k1, &k2, &token] {
+        assert!(shown.stdout.contains(secret.as_str()), "{}", shown.stdout);
+    }
+}
