@@ -328,6 +328,9 @@ fn setup(args: &RuleArgs, output: &OutputArgs) -> Result<Setup, Failure> {
         None => Policy::default(),
     };
     let baseline = output.baseline.as_deref().map(Baseline::load).transpose()?;
+    // Writing a baseline records every current finding: `--baseline F --write-baseline F`
+    // refreshes F, and must not drop the entries that F already held.
+    let baseline = baseline.filter(|_| output.write_baseline.is_none());
     Ok(Setup {
         scanner,
         config,

@@ -514,3 +514,61 @@ fn a_corrupt_or_missing_baseline_exits_2_with_a_clear_message() {
         run.stderr
     );
 }
+
+/// `--baseline F --write-baseline F` (refreshing a baseline) wrote only the findings that
+/// F did not already hold, so the next scan reported the old ones again.
+#[test]
+fn write_baseline_with_baseline_keeps_known_findings() {
+    let sb = Sandbox::new();
+    sb.write("a.env", format!("{}\n", token_line(&telegram_token(59))));
+    sb.kw(&["scan", "--write-baseline", "../baseline.json"])
+        .run()
+        .code(0);
+    sb.write("b.env", format!("{}\n", token_line(&telegram_token(60))));
+    let refresh = [
+        "scan",
+        "--baseline",
+        "../baseline.json",
+        "--write-baseline",
+        "../baseline.json",
+    ];
+    let run = sb.kw(&refresh).run();
+    run.code(0);
+    assert!(run.stderr.contains("wrote 2 findings"), "{}", run.stderr);
+    let run = sb
+        .kw(&["scan", "--format", "json", "--baseline", "../baseline.json"])
+        .run();
+    run.code(0);
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn the_configured_file_size_limit_applies_unless_the_flag_overrides_it() {
+    let sb = Sandbox::new();
+    let line = format!("{}\n", token_line(&telegram_token(61)));
+    sb.write("big.env", format!("{line}{}\n", "#".repeat(200)));
+    sb.write(".keywarden.toml", "[scan]\nmax_file_size = 100\n");
+    let run = sb.kw(&["scan"]).run();
+    run.code(0);
+    assert!(
+        run.stdout.contains("skipped 0 binary, 1 too large"),
+        "{}",
+        run.stdout
+    );
+    let run = sb
+        .kw(&["scan", "--format", "json", "--max-file-size", "1000"])
+        .run();
+    run.code(1);
+    assert_eq!(
+        run.locations(),
+        [loc("big.env", 1, 20, "telegram-bot-token")]
+    );
+
+    // Staged and history read the same setting.
+    sb.git(&["add", "big.env"]);
+    sb.kw(&["staged"]).run().code(0);
+    sb.kw(&["staged", "--max-file-size", "1000"]).run().code(1);
+    sb.commit("big");
+    sb.kw(&["history"]).run().code(0);
+    sb.kw(&["history", "--max-file-size", "1000"]).run().code(1);
+}

@@ -566,7 +566,27 @@ fn an_unreadable_file_is_reported_and_the_scan_goes_on() {
         "{}",
         run.stderr
     );
+
+    // An unreadable folder too.
     set_mode(&locked, 0o644);
+    std::fs::remove_file(&locked).expect("rm");
+    sb.write(
+        "vault/keys.env",
+        format!("{}\n", token_line(&telegram_token(27))),
+    );
+    set_mode(&sb.path("vault"), 0o000);
+    let run = run_scan(&["scan", "--format", "json"]);
+    set_mode(&sb.path("vault"), 0o755);
+    run.code(1);
+    assert_eq!(
+        run.locations(),
+        [loc("readable.env", 1, 20, "telegram-bot-token")]
+    );
+    assert!(
+        run.stderr.contains("vault: Permission denied"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
