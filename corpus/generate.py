@@ -52,6 +52,7 @@ HEX = "0123456789abcdef"
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 AWS_ID = string.ascii_uppercase + "234567"
 SYMS = "!%^*+=._-"
+BCRYPT64 = "./" + string.ascii_uppercase + string.ascii_lowercase + string.digits
 
 
 def pick(alpha: str, n: int) -> str:
@@ -136,7 +137,42 @@ def gen_private_key(var: str | None) -> str:
         crc = b64(crc24(body).to_bytes(3, "big"))
         return "\n".join(["-----BEGIN PGP PRIVATE KEY BLOCK-----", "", *lines, "=" + crc,
                           "-----END PGP PRIVATE KEY BLOCK-----"])
+    if kind in ("rsa-pylist", "ec-jsconcat", "pkcs8-pyconcat"):
+        # one string literal per PEM line; the template supplies the opening quote of
+        # the BEGIN line, continuation lines get the marker line's indentation
+        inner = gen_private_key(kind.split("-")[0])
+        rows = inner.split("\n")
+        if kind == "rsa-pylist":
+            return "',\n'".join(rows) + "',"
+        if kind == "ec-jsconcat":
+            return '\\n" +\n"'.join(rows) + '\\n"'
+        return '\\n"\n"'.join(rows) + '\\n"'
     raise ValueError(kind)
+
+
+WORDS = ["Harbour", "Granite", "Lantern", "Meadow", "Orchid", "Summit", "Falcon", "Juniper",
+         "Quarry", "Tundra", "Velvet", "Willow", "Copper", "Ember", "Marble", "Saffron"]
+
+
+def gen_generic(var: str | None) -> str:
+    if var is None:
+        return mixed(rng.randint(20, 32))
+    if var == "urlsafe":
+        return mixed(32, "-_")
+    if var == "evm":  # an EVM (Ethereum, BSC) private key: 0x + 32 bytes in hex
+        return "0x" + pick(HEX, 64)
+    if var == "hex64":
+        return pick(HEX, 64)
+    if var == "b64plus":  # standard base64 that happens to start with '+'
+        while True:
+            s = b64(rbytes(rng.choice([30, 33, 36])))
+            if s[0] == "+":
+                return s
+    if var == "dotdigit":  # a word, '.', digits, letters: no other symbol
+        return f"{rng.choice(WORDS)}.{digits(4)}{pick(string.ascii_lowercase, 2)}"
+    if var == "alnum":
+        return mixed(rng.randint(20, 28), "")
+    raise ValueError(var)
 
 
 def gen_gcp(_var) -> str:
@@ -293,7 +329,7 @@ GENERATORS = {
     "age-secret-key": lambda v: "AGE-SECRET-KEY-1" + pick(BECH32, 58).upper(),
     "gcp-service-account": gen_gcp,
     "stripe-secret-key": gen_stripe,
-    "generic-secret": lambda v: mixed(rng.randint(20, 32)) if v != "urlsafe" else mixed(32, "-_"),
+    "generic-secret": gen_generic,
 }
 
 
@@ -357,7 +393,42 @@ FILLERS = {
         b64u(json.dumps({"sub": "demo", "iat": 1714000000}, separators=(",", ":")).encode()),
         b64u(rbytes(32))]),
     "jwt-badhdr": lambda v: "eyJ" + pick(ALNUM, 21) + "." + "eyJ" + pick(ALNUM, 30) + "." + pick(URLSAFE, 43),
+    # ---- added with gen/realcode.py and gen/idioms.py (appended: earlier draws unchanged)
+    "evmaddr": lambda v: "0x" + ("".join(c.upper() if rng.random() < 0.5 else c for c in pick(HEX, 40))
+                                 if v == "mixed" else pick(HEX, 40)),
+    "b64json": lambda v: b64(json.dumps({"cursor": digits(9), "shard": pick(string.ascii_lowercase, 6),
+                                         "limit": rng.choice([10, 50, 100])}).encode()),
+    "pem-example": lambda v: pem_example(v),
+    "pem-scrambled": lambda v: "\\n".join(["-----BEGIN PRIVATE KEY-----",
+                                             rng.choice("abcdefghijkl") + b64(rbytes(47))[:63],
+                                             "-----END PRIVATE KEY-----"]),
+    "salted": lambda v: b64(b"Salted__" + rbytes(8) + rbytes(int(v or 32))),
+    "md5": lambda v: pick(HEX, 32),
+    "sha1": lambda v: pick(HEX, 40),
+    "sha384sri": lambda v: "sha384-" + b64(rbytes(48)),
+    "sha256sri": lambda v: "sha256-" + b64(rbytes(32)),
+    "bcrypt": lambda v: f"$2{rng.choice('aby')}${rng.choice(['10', '12', '14'])}$" + pick(BCRYPT64, 53),
+    "argon2": lambda v: ("$argon2id$v=19$m=65536,t=3,p=4$" + b64(rbytes(16)).rstrip("=") + "$"
+                         + b64(rbytes(32)).rstrip("=")),
+    "scrypt": lambda v: ("$scrypt$ln=16,r=8,p=1$" + b64(rbytes(16)).rstrip("=").replace("+", ".")
+                         + "$" + b64(rbytes(32)).rstrip("=").replace("+", ".")),
+    "pbkdf2": lambda v: f"pbkdf2_sha256$870000${pick(ALNUM, 22)}$" + b64(rbytes(32)),
+    "sha512crypt": lambda v: "$6$" + pick(BCRYPT64, 16) + "$" + pick(BCRYPT64, 86),
+    "ansible-vault": lambda v: "\n".join(["$ANSIBLE_VAULT;1.1;AES256"]
+                                          + [pick(HEX, 80) for _ in range(int(v or 5))] + [pick(HEX, 44)]),
+    "jasypt": lambda v: "ENC(" + b64(rbytes(int(v or 32))) + ")",
+    "woff2": lambda v: b64(b"wOF2\x00\x01\x00\x00" + rbytes(int(v or 240))),
+    "svg": lambda v: b64(("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'><path d='M"
+                          + " ".join(str(rng.randint(0, 16)) for _ in range(24)) + "z'/></svg>").encode()),
 }
+
+
+def pem_example(v):
+    """A documentation key whose body was replaced by a marker or scrambled."""
+    body = "EXAMPLE" + b64(rbytes(330))
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    sep = "\\n" if v == "json" else "\n"
+    return sep.join(["-----BEGIN RSA PRIVATE KEY-----", *lines, "-----END RSA PRIVATE KEY-----"])
 
 
 # ---- rendering ----------------------------------------------------------------
@@ -425,13 +496,18 @@ def render(relpath: str, template: str, is_decoy: bool) -> str:
 
 
 def main() -> None:
-    from gen import positives, decoys
+    from gen import positives, decoys, realcode, idioms
 
     for sub in ("positives", "decoys"):
         shutil.rmtree(HERE / sub, ignore_errors=True)
 
     written = []
-    for is_decoy, files in ((False, positives.FILES), (True, decoys.FILES)):
+    # The later groups come after the original ones so that adding to them leaves every
+    # earlier file byte-identical (the PRNG is shared).
+    groups = ((False, positives.FILES), (True, decoys.FILES),
+              (False, realcode.POSITIVES), (True, realcode.DECOYS),
+              (False, idioms.POSITIVES), (True, idioms.DECOYS))
+    for is_decoy, files in groups:
         top = "decoys" if is_decoy else "positives"
         for spec in files:
             path, template = spec[0], spec[1]

@@ -112,8 +112,8 @@ LINE_CHECKS = {
     "age-secret-key": (r"(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})", None),
     "gcp-service-account": (r"\"private_key\":\s*\"(-----BEGIN PRIVATE KEY-----\\n[A-Za-z0-9+/=\\n]+-----END PRIVATE KEY-----\\n)\"", None),
     "stripe-secret-key": (r"((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,99})" + NA, None),
-    "generic-secret": (r"(?i:password|passwd|secret|token|api_?key|access_key|auth_token|client_secret|private_key|credentials)\w*['\"]?\s*[:=]\s*" + PW,
-                       lambda v: mixed(v, 16)),
+    "generic-secret": (r"(?i:password|passwd|secret|token|api_?key|access_key|auth_token|client_secret|private_?key|credentials)\w*['\"]?\s*[:=]\s*" + PW,
+                       lambda v: mixed(v, 12) or re.fullmatch(r"(?:0x)?[0-9a-f]{64}", v) is not None),
 }
 
 # prefix-shaped rules that can be found without any context
@@ -135,6 +135,26 @@ STRONG = {
     "age-secret-key": LINE_CHECKS["age-secret-key"],
     "stripe-secret-key": LINE_CHECKS["stripe-secret-key"],
 }
+
+
+DER_PEM = re.compile(r"-----BEGIN ((?:RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY|OPENSSH PRIVATE KEY)-----")
+
+
+def pem_body_ok(text: str) -> bool:
+    """A DER key body starts with 'M' (SEQUENCE), an OpenSSH one with "openssh-key-v1";
+    legacy encrypted PEM (armour headers) is ciphertext from the first byte."""
+    m = DER_PEM.search(text)
+    if not m:
+        return True
+    rest = text[m.end():m.end() + 400]
+    if re.match(r"(?:\\n|\s|['\"`,+])*[A-Za-z-]+:", rest):
+        return True
+    body = re.search(r"[A-Za-z0-9+/]{40}", rest)
+    if not body:
+        return False
+    if m.group(1).startswith("OPENSSH"):
+        return body.group(0).startswith("b3BlbnNzaC1rZXktdjE")
+    return body.group(0).startswith("M")
 
 
 def looks_placeholder(v: str) -> bool:
@@ -210,6 +230,8 @@ def main() -> int:
                     if pred and not pred(v):
                         continue
                     if rule == "github-token" and not gh_crc_ok(v):
+                        continue
+                    if rule == "private-key" and not pem_body_ok("\n".join(read_lines(fp)[i - 1:])):
                         continue
                     if looks_placeholder(v):
                         continue
