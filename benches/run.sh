@@ -9,8 +9,9 @@
 #   worst     worst cases: one 100 MiB line, keyword hits only, 100,000 tiny files, a 1 GiB
 #             blob in history; time and peak RSS at two sizes each
 #   engine    the criterion engine bench (keywarden vs a memchr floor, per input)
+#   rules     each built-in rule alone on the keyword-hits file (which rules cost what)
 #   profile   perf profile of one case and its floor (PROFILE_CASE, default hits)
-#   all       scan staged history worst engine
+#   all       scan staged history worst engine rules
 #
 # With no argument: scan staged history worst. See benches/README.md for what is measured and
 # the last figures. Results (Markdown tables, raw hyperfine JSON, logs) go to $WORK/results.
@@ -79,7 +80,9 @@ build() {
             [[ -x $f ]] || die "$f is not built (run with BUILD=1)"
             cp -p "$f" "$bin/"
         done
-        echo "$(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')," \
+        echo "$(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')" \
+            "$(git -C "$root" status --porcelain -- crates patterns Cargo.toml Cargo.lock |
+                awk '{printf "%s%s", n++ ? ", " : "(uncommitted: ", $2} END {if (n) printf ")"}')," \
             "built $(date -u -r "$t/keywarden" '+%F %T') UTC" >"$bin/VERSION"
     fi
     {
@@ -142,8 +145,10 @@ finish() {
 
 # hf ID BYTES NFLOORS NAME CMD [NAME CMD...]
 # Runs the commands in one hyperfine invocation (no shell, output discarded, warm cache) and
-# appends a table to the current section: median and min time, MiB/s of BYTES at the median, and the
-# ratio of each median to each of the first NFLOORS commands (the floors).
+# appends a table to the current section: median and min wall time, mean CPU time (user +
+# system: less disturbed than wall time when other work shares the cores), MiB/s of BYTES at
+# the median, and the ratio of each median to each of the first NFLOORS commands (the
+# floors). HF_SORT=true lists the other commands slowest first.
 hf() {
     local id=$1 bytes=$2 nfloors=$3
     shift 3
@@ -157,7 +162,7 @@ hf() {
         cat "$res/$id.log" >&2
         die "hyperfine failed for $id"
     fi
-    jq -r --argjson bytes "$bytes" --argjson n "$nfloors" '
+    jq -r --argjson bytes "$bytes" --argjson n "$nfloors" --argjson sort "${HF_SORT:-false}" '
         # Fixed-point text with d decimals (jq has no printf).
         def fix(d): (. * pow(10; d) | round) as $x | ($x | tostring) as $s
             | if d == 0 then $s
@@ -166,14 +171,14 @@ hf() {
         def secs: if . < 1 then "\(. * 1000 | fix(1)) ms" else "\(fix(2)) s" end;
         .results as $all | ($all[:$n] | map(.command)) as $fnames
         | ($all[:$n] | map(.median)) as $floors
-        | "| command | median | min | MiB/s | " + ($fnames | map("× `\(.)`") | join(" | ")) + " |",
-          "|---|--:|--:|--:|" + ($floors | map("--:") | join("|")) + "|",
-          ($all[] | . as $x
-            | "| `\(.command)` | \(.median | secs) | \(.min | secs) | "
+        | "| command | median | min | CPU | MiB/s | " + ($fnames | map("× `\(.)`") | join(" | ")) + " |",
+          "|---|--:|--:|--:|--:|" + ($floors | map("--:") | join("|")) + "|",
+          (($all[:$n] + ($all[$n:] | if $sort then sort_by(-.median) else . end))[] | . as $x
+            | "| `\(.command)` | \(.median | secs) | \(.min | secs) | \(.user + .system | secs) | "
               + (if $bytes > 0 then ($bytes / 1048576 / $x.median | fix(1)) else "–" end)
               + " | " + ($floors | map($x.median / . | fix(2)) | join(" | ")) + " |")
     ' "$res/$id.json" >>"$cur"
-    {
+    [[ ${HF_LIST:-true} == true ]] && {
         echo
         for ((i = 0; i < ${#args[@]}; i += 3)); do
             echo "- \`${args[i + 1]}\`: \`${args[i + 2]//$WORK/\$WORK}\`"
@@ -196,19 +201,19 @@ tv() {
     done
     local out=$res/$id.time
     : >"$out"
-    local run i cmd
+    : >"$res/$id.stderr"
+    local run i cmd t0 t1
     for ((run = 0; run < WORST_RUNS; run++)); do
         for i in "${!cmds[@]}"; do
             read -ra cmd <<<"${cmds[i]}"
+            # Wall time from the shell's microsecond clock (time -v rounds to 10 ms).
+            t0=$EPOCHREALTIME
             /usr/bin/time -v -o "$res/.time" "${cmd[@]}" >/dev/null 2>"$res/.stderr" || true
-            awk -v name="${names[i]}" '
-                /Elapsed \(wall clock\)/ {
-                    n = split($NF, p, ":"); s = 0
-                    for (k = 1; k <= n; k++) s = s * 60 + p[k]
-                }
+            t1=$EPOCHREALTIME
+            awk -v name="${names[i]}" -v t0="$t0" -v t1="$t1" '
                 /Maximum resident set size/ { rss = $NF }
                 /Exit status/ { status = $NF }
-                END { printf "%s\t%.3f\t%d\t%s\n", name, s, rss, status }
+                END { printf "%s\t%.4f\t%d\t%s\n", name, t1 - t0, rss, status }
             ' "$res/.time" >>"$out"
             cat "$res/.stderr" >>"$res/$id.stderr"
         done
@@ -226,7 +231,7 @@ tv() {
             floor = median(t[order[1]])
             for (i = 1; i <= n; i++) {
                 m = median(t[order[i]])
-                printf "%s\t%.3f\t%.1f\t%.2f\t%s\n", order[i], m, rss[order[i]] / 1024, floor > 0 ? m / floor : 0, bad[order[i]]
+                printf "%s\t%.3f\t%.1f\t%.2f\t%s\n", order[i], m, rss[order[i]] / 1024, (floor > 0 ? m / floor : 0), bad[order[i]]
             }
         }
     ' "$out" >"$out.summary"
@@ -403,15 +408,15 @@ bench_history() {
 # worst_table TITLE SIZE_SMALL SIZE_BIG UNIT ID_SMALL ID_BIG
 # One table with both sizes, and per command the time and RSS ratios big/small.
 worst_table() {
-    local title=$1 s1=$2 s2=$3 unit=$4 a=$res/$5.time.summary b=$res/$6.time.summary
+    local title=$1 s1=$2 s2=$3 unit=$4 a=$res/worst-$5.time.summary b=$res/worst-$6.time.summary
     {
         echo "**$title**"
         echo
         echo "| command | $s1$unit: time | RSS | × floor | $s2$unit: time | RSS | × floor | time $s2/$s1 | RSS $s2/$s1 |"
         echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|"
         paste "$a" "$b" | awk -F'\t' '{
-            printf "| `%s` | %.2f s | %.0f MiB | %.2f | %.2f s | %.0f MiB | %.2f | %.2f | %.2f |%s\n",
-                $1, $2, $3, $4, $7, $8, $9, $2 > 0 ? $7 / $2 : 0, $3 > 0 ? $8 / $3 : 0,
+            printf "| `%s` | %.3f s | %.0f MiB | %.2f | %.3f s | %.0f MiB | %.2f | %.2f | %.2f |%s\n",
+                $1, $2, $3, $4, $7, $8, $9, ($2 > 0 ? $7 / $2 : 0), ($3 > 0 ? $8 / $3 : 0),
                 ($5 $10 != "") ? " exit status " $5 " " $10 : ""
         }'
         echo
@@ -450,13 +455,15 @@ bench_worst() {
     done
     worst_table "Nothing but keyword hits (keywarden scan, one file)" 8 16 " MiB" hits-1 hits-2
     for f in "$t1:tiny-1" "$t2:tiny-2"; do
-        tv "worst-${f#*:}" \
+        tv "worst-${f#*:}-j1" \
             "walk-read -j1" "$bin/walk-read -j1 ${f%%:*}" \
-            "keywarden scan -j1" "$K scan --no-config -j1 ${f%%:*}" \
+            "keywarden scan -j1" "$K scan --no-config -j1 ${f%%:*}"
+        tv "worst-${f#*:}" \
             "walk-read" "$bin/walk-read ${f%%:*}" \
             "keywarden scan" "$K scan --no-config ${f%%:*}"
     done
-    worst_table "Tiny files (keywarden scan; × floor is against walk-read -j1)" 50000 100000 " files" tiny-1 tiny-2
+    worst_table "Tiny files, one thread (keywarden scan -j1)" 50000 100000 " files" tiny-1-j1 tiny-2-j1
+    worst_table "Tiny files, all cores (keywarden scan)" 50000 100000 " files" tiny-1 tiny-2
     for f in "$r1:blob-1" "$r2:blob-2"; do
         tv "worst-${f#*:}" \
             "read-all-objects" "$bin/read-all-objects ${f%%:*}" \
@@ -473,7 +480,7 @@ bench_engine() {
         --warm-up-time 1 --measurement-time 3) >"$res/engine.log" 2>"$res/engine.stderr" ||
         { cat "$res/engine.stderr" >&2; die "cargo bench failed"; }
     {
-        echo "| input | keywarden | memchr floor | keywarden / floor |"
+        echo "| input | keywarden | memchr floor | × floor (time) |"
         echo "|---|--:|--:|--:|"
         awk '
             function mib(v, u) { return u ~ /^GiB/ ? v * 1024 : u ~ /^KiB/ ? v / 1024 : u ~ /^B/ ? v / 1048576 : v }
@@ -487,13 +494,41 @@ bench_engine() {
                 for (n in tp) if (n ~ /\/keywarden$/) {
                     g = substr(n, 1, length(n) - length("/keywarden")); f = g "/memchr-floor"
                     sub(/^engine\//, "", g)
-                    printf "| %s | %.0f MiB/s | %.0f MiB/s | %.3f |\n", g, tp[n], tp[f], tp[n] / tp[f]
+                    printf "| %s | %.1f MiB/s | %.0f MiB/s | %.0f |\n", g, tp[n], tp[f], tp[f] / tp[n]
                 }
                 for (n in t) if (n ~ /compile/) printf "\nCompiling the built-in rules: %s.\n", t[n]
             }
         ' "$res/engine.log"
     } >>"$res/engine.md"
     finish engine
+}
+
+# Each built-in rule alone (keywarden scan --no-builtin --rules ONE.toml) on the keyword-hits
+# file: which rules a hit-dense input makes expensive.
+bench_rules() {
+    local f rules=$WORK/rules big=$((1 << 31)) r id args=()
+    f=$(make_hits 8)
+    rm -rf "$rules"
+    mkdir -p "$rules"
+    for r in "$root"/patterns/*.toml; do
+        awk -v out="$rules/$(basename "$r" .toml)" '
+            /^\[\[rules\]\]/ { n++ }
+            n { print > (out "-" n ".toml") }' "$r"
+    done
+    section rules "Each built-in rule alone on 8 MiB of keyword hits (keywarden scan -j1)"
+    args=("walk-read" "$bin/walk-read -j1 --max-file-size $big $f"
+        "all built-in rules" "$K scan --no-config -j1 --max-file-size $big $f")
+    for r in "$rules"/*.toml; do
+        id=$(awk -F'"' '/^id *= *"/ {print $2; exit}' "$r")
+        args+=("$id" "$K scan --no-config --no-builtin --rules $r -j1 --max-file-size $big $f")
+    done
+    HF_SORT=true HF_LIST=false RUNS=3 WARMUP=1 hf rules "$(stat -c %s "$f")" 1 "${args[@]}"
+    {
+        echo
+        echo "Each rule: \`keywarden scan --no-config --no-builtin --rules ONE.toml -j1 --max-file-size $big \$WORK/data/hits-8M.txt\`"
+        echo "(ONE.toml: that rule's [[rules]] block cut from patterns/)."
+    } >>"$cur"
+    finish rules
 }
 
 bench_profile() {
@@ -538,13 +573,13 @@ bench_profile() {
 
 benches=("$@")
 ((${#benches[@]})) || benches=(scan staged history worst)
-[[ ${benches[*]} == all ]] && benches=(scan staged history worst engine)
+[[ ${benches[*]} == all ]] && benches=(scan staged history worst engine rules)
 need hyperfine jq git
 [[ -x /usr/bin/time ]] || die "/usr/bin/time is missing (Debian: apt-get install time)"
 build
 for b in "${benches[@]}"; do
     case $b in
-    scan | staged | history | worst | engine | profile) "bench_$b" ;;
-    *) die "unknown benchmark $b (scan, staged, history, worst, engine, profile, all)" ;;
+    scan | staged | history | worst | engine | rules | profile) "bench_$b" ;;
+    *) die "unknown benchmark $b (scan, staged, history, worst, engine, rules, profile, all)" ;;
     esac
 done
