@@ -364,6 +364,26 @@ impl Policy {
         s.strip_prefix("./").map(str::to_string).unwrap_or(s)
     }
 
+    /// A path from a repository (`/`-separated, relative to the repository root
+    /// `repo_root`, as staged and history findings carry it) relative to the config's
+    /// folder, as globs see it. The file system is not asked about the path, which may
+    /// exist only in history, nor resolved against the current folder. Without a work
+    /// tree, or with the config outside it, the path is returned as given.
+    pub fn repo_relative(&self, repo_root: Option<&Path>, path: &str) -> String {
+        let repo = repo_root.and_then(|r| r.canonicalize().ok());
+        let (Some(repo), Some(root)) = (repo, &self.root_abs) else {
+            return path.to_string();
+        };
+        let Ok(prefix) = root.strip_prefix(&repo) else {
+            return path.to_string();
+        };
+        if prefix.as_os_str().is_empty() {
+            return path.to_string();
+        }
+        let prefix = format!("{}/", prefix.to_string_lossy().replace('\\', "/"));
+        path.strip_prefix(&prefix).unwrap_or(path).to_string()
+    }
+
     /// True if the global allowlist skips this path (relative to the root) entirely.
     pub fn skips_path(&self, rel: &str) -> bool {
         self.global.allows_path(rel)
@@ -433,6 +453,28 @@ lines = ["test_fixture"]
         assert!(p.allows("jwt", "src/a.py", "eyJ", "test_fixture = 'eyJ'"));
         assert!(!p.allows("github-token", "src/a.py", "ghp_", "test_fixture = 'ghp_'"));
         assert!(p.allows("x", "a", "s", "token = 'abc' # gitleaks:allow"));
+    }
+
+    #[test]
+    fn repository_paths_are_relative_to_the_config_folder_without_the_file_system() {
+        let repo = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(repo.path().join("app/sub")).expect("mkdir");
+        let at = |dir: &Path| {
+            let path = dir.join(CONFIG_FILE_NAME);
+            Config::parse(&path, dir, "")
+                .expect("parses")
+                .policy()
+                .expect("compiles")
+        };
+        let root = Some(repo.path());
+        // The file need not exist; the current folder plays no part.
+        let top = at(repo.path());
+        assert_eq!(top.repo_relative(root, "gone/x.env"), "gone/x.env");
+        let app = at(&repo.path().join("app"));
+        assert_eq!(app.repo_relative(root, "app/sub/x.env"), "sub/x.env");
+        assert_eq!(app.repo_relative(root, "other/x.env"), "other/x.env");
+        assert_eq!(app.repo_relative(None, "app/x.env"), "app/x.env");
+        assert_eq!(Policy::default().repo_relative(root, "a/b"), "a/b");
     }
 
     #[test]

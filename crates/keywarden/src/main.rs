@@ -340,10 +340,22 @@ fn setup(args: &RuleArgs, output: &OutputArgs) -> Result<Setup, Failure> {
 }
 
 impl Setup {
-    /// Drops findings allowed by the config, an inline marker or the baseline.
+    /// Drops findings allowed by the config, an inline marker or the baseline; record
+    /// paths are relative to the current folder.
     fn filter(&self, records: &mut Vec<Record>) {
+        self.filter_with(records, |p| self.policy.relative(Path::new(p)));
+    }
+
+    /// [`Setup::filter`] for findings of the repository whose work tree is `root` (none
+    /// for a bare one), whose paths are relative to the repository root, not to the
+    /// current folder.
+    fn filter_repo(&self, records: &mut Vec<Record>, root: Option<&Path>) {
+        self.filter_with(records, |p| self.policy.repo_relative(root, p));
+    }
+
+    fn filter_with(&self, records: &mut Vec<Record>, relative: impl Fn(&str) -> String) {
         records.retain(|r| {
-            let rel = self.policy.relative(Path::new(&r.path));
+            let rel = relative(&r.path);
             let line = r.line_text.as_deref().unwrap_or("");
             let f = &r.finding;
             let allowed = self.policy.allows(&f.rule_id, &rel, &f.secret, line);
@@ -451,7 +463,7 @@ fn run_staged(
     };
     let mut outcome = keywarden::git::scan_staged(&setup.scanner, repo, limit, check.as_ref())
         .map_err(|e| Failure(format!("{e}; run keywarden staged inside a git work tree")))?;
-    setup.filter(&mut outcome.records);
+    setup.filter_repo(&mut outcome.records, root.as_deref());
     finish(outcome, output, &setup.scanner)
 }
 
@@ -474,7 +486,8 @@ fn run_history(
         .map_err(|e| Failure(format!("{e}; pass the path of a git repository")))?;
     // Before filtering, so a secret of the baseline is masked in its commit's subject too.
     keywarden::git::redact_commit_summaries(&mut outcome.records, redaction(output));
-    setup.filter(&mut outcome.records);
+    let root = keywarden::git::worktree_root(repo);
+    setup.filter_repo(&mut outcome.records, root.as_deref());
     finish(outcome, output, &setup.scanner)
 }
 

@@ -324,3 +324,44 @@ fn history_honours_the_config_and_baseline() {
     )
     .expect("JSON");
 }
+
+/// Run from a subfolder, history matched allowlist globs against its repository paths
+/// taken as relative to the current folder: `x.env` at the root was judged as `sub/x.env`
+/// when `sub/x.env` existed, so `paths = ["sub/**"]` hid a secret at the root.
+#[test]
+fn history_from_a_subfolder_matches_allowlists_on_repository_paths() {
+    let sb = Sandbox::new();
+    let (t1, t2) = (telegram_token(81), telegram_token(82));
+    sb.write(".keywarden.toml", "[allowlist]\npaths = [\"sub/**\"]\n");
+    sb.write("sub/x.env", "PORT=1\n");
+    sb.write("x.env", format!("{}\n", token_line(&t1)));
+    sb.write("sub/gone.env", format!("{}\n", token_line(&t2)));
+    sb.git(&["add", "."]);
+    let c = sb.commit("files");
+    sb.git(&["rm", "-q", "sub/gone.env"]);
+    sb.commit("remove");
+
+    let sub = sb.path("sub");
+    for (dir, args) in [
+        (&sb.root, &["history", "--format", "json"][..]),
+        (&sub, &["history", "--format", "json"]),
+        (&sub, &["history", "--format", "json", ".."]),
+    ] {
+        let run = sb.kw_in(dir, args).run();
+        run.code(1);
+        assert_eq!(
+            found(&run),
+            [at("x.env", 1, &c)],
+            "{args:?} in {}",
+            dir.display()
+        );
+    }
+
+    // Staged findings too (from the root, where git runs hooks).
+    sb.write("x.env", format!("{}\n", token_line(&t2)));
+    sb.write("sub/x.env", format!("{}\n", token_line(&t1)));
+    sb.git(&["add", "."]);
+    let run = sb.kw(&["staged", "--format", "json"]).run();
+    run.code(1);
+    assert_eq!(run.locations(), [loc("x.env", 1, 20, "telegram-bot-token")]);
+}
