@@ -572,3 +572,29 @@ fn the_configured_file_size_limit_applies_unless_the_flag_overrides_it() {
     sb.kw(&["history"]).run().code(0);
     sb.kw(&["history", "--max-file-size", "1000"]).run().code(1);
 }
+
+#[test]
+fn rule_files_named_by_the_config_are_relative_to_its_folder() {
+    let sb = Sandbox::new();
+    sb.write(
+        "ci/acme.toml",
+        "[[rules]]\nid = \"acme-token\"\ntitle = \"Acme token\"\nseverity = \"low\"\n\
+         keywords = [\"acme_\"]\npatterns = ['(?P<secret>acme_[A-Za-z0-9]{24})']\n",
+    );
+    sb.write(".keywarden.toml", "[rules]\nfiles = [\"ci/acme.toml\"]\n");
+    let value = format!("acme_{}", Gen::new(62).string(24, ALNUM));
+    sb.write("src/svc.cfg", format!("token: {value}\n"));
+    let run = sb
+        .kw_in(&sb.path("src"), &["scan", "--format", "json"])
+        .run();
+    run.code(1);
+    assert_eq!(run.locations(), [loc("svc.cfg", 1, 8, "acme-token")]);
+
+    sb.write(
+        ".keywarden.toml",
+        "[rules]\nfiles = [\"ci/missing.toml\"]\n",
+    );
+    let run = sb.kw(&["scan"]).run();
+    run.code(2);
+    assert!(run.stderr.contains("ci/missing.toml"), "{}", run.stderr);
+}

@@ -230,3 +230,28 @@ fn staged_from_a_subfolder_sees_the_whole_index() {
         [loc("app.env", 1, 20, "telegram-bot-token")]
     );
 }
+
+#[test]
+fn staged_binary_and_oversized_files_are_skipped_and_counted() {
+    let sb = Sandbox::new();
+    let line = format!("{}\n", token_line(&telegram_token(69)));
+    sb.write("logo.bin", format!("\0\0{line}"));
+    sb.write("big.env", format!("{line}{}\n", "#".repeat(2000)));
+    sb.git(&["add", "."]);
+    let run = sb.kw(&["staged", "--max-file-size", "1000"]).run();
+    run.code(0);
+    assert!(
+        run.stdout.starts_with("scanned 0 staged files, 0 B in ")
+            && run
+                .stdout
+                .contains("; skipped 1 binary, 1 too large; 0 errors\n"),
+        "{}",
+        run.stdout
+    );
+    let run = sb.kw(&["staged", "--format", "json"]).run();
+    run.code(1);
+    assert_eq!(
+        run.locations(),
+        [loc("big.env", 1, 20, "telegram-bot-token")]
+    );
+}
