@@ -516,17 +516,7 @@ fn an_unreadable_file_is_reported_and_the_scan_goes_on() {
         if !as_root {
             return sb.kw(args).run();
         }
-        // The temp folder is private to root; let `nobody` in, keep locked.env locked.
-        set_mode(sb.tmp.path(), 0o755);
-        let mut all = vec!["--reuid=65534", "--regid=65534", "--clear-groups", BIN];
-        all.extend_from_slice(args);
-        let mut kw = sb.kw(&all);
-        kw.cmd = {
-            let mut cmd = std::process::Command::new("setpriv");
-            cmd.current_dir(&sb.root).args(&all).env("HOME", sb.home());
-            cmd
-        };
-        kw.run()
+        sb.kw_as_nobody(args).run()
     };
     if as_root {
         // First, what root itself sees: the file is read like any other.

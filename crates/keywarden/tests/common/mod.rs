@@ -175,6 +175,26 @@ impl Sandbox {
         Kw { cmd, stdin: None }
     }
 
+    /// keywarden with `args`, run in the work folder as `nobody` through `setpriv`, for
+    /// tests that need permission bits to count when they run as root. The binary is
+    /// linked (or copied) into the sandbox, which is opened to everyone, so `nobody` can
+    /// run it wherever the build lives; what the sandbox holds keeps its own modes.
+    pub fn kw_as_nobody(&self, args: &[&str]) -> Kw {
+        let bin = self.tmp.path().join("keywarden-as-nobody");
+        if !bin.exists() && std::fs::hard_link(BIN, &bin).is_err() {
+            std::fs::copy(BIN, &bin).expect("copy the binary");
+        }
+        set_mode(&bin, 0o755);
+        set_mode(self.tmp.path(), 0o755);
+        let mut cmd = Command::new("setpriv");
+        cmd.current_dir(&self.root)
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin)
+            .args(args);
+        hermetic(&mut cmd, &self.home());
+        Kw { cmd, stdin: None }
+    }
+
     /// Runs git in the work folder; panics with git's output if it fails.
     pub fn git(&self, args: &[&str]) -> String {
         let out = self.git_cmd(args).run();
