@@ -82,7 +82,7 @@ impl TextWriter {
                 if last_path.is_some() {
                     writeln!(out)?;
                 }
-                writeln!(out, "{}", self.paint("1;4", &r.path))?;
+                writeln!(out, "{}", self.paint("1;4", &sanitize(&r.path)))?;
                 last_path = Some(&r.path);
             }
             let on_same_source = secrets.get(&source(r)).map_or(&[][..], Vec::as_slice);
@@ -104,7 +104,7 @@ impl TextWriter {
         writeln!(
             out,
             "  {}:{}:{}  {}  {}  [{sev}, {} confidence]  {}",
-            r.path,
+            sanitize(&r.path),
             f.line,
             f.column,
             self.paint("1", &f.rule_id),
@@ -117,7 +117,10 @@ impl TextWriter {
             writeln!(
                 out,
                 "    commit {short}  {} <{}>  {}  {}",
-                c.author, c.email, c.date, c.summary
+                sanitize(&c.author),
+                sanitize(&c.email),
+                sanitize(&c.date),
+                sanitize(&c.summary)
             )?;
         }
         if let Some(line) = &r.line_text {
@@ -238,7 +241,8 @@ impl TextWriter {
     }
 }
 
-/// Replaces control characters so a hostile file cannot drive the terminal.
+/// Replaces control characters so a hostile file, file name or commit cannot drive the
+/// terminal.
 fn sanitize(s: &str) -> String {
     s.chars()
         .map(|c| {

@@ -365,3 +365,25 @@ fn history_from_a_subfolder_matches_allowlists_on_repository_paths() {
     run.code(1);
     assert_eq!(run.locations(), [loc("x.env", 1, 20, "telegram-bot-token")]);
 }
+
+/// The commit line of the text report printed the author and subject as they were, so a
+/// commit could carry escape sequences to the terminal of whoever scanned the history.
+#[test]
+fn text_output_neutralises_control_characters_in_commits() {
+    let sb = Sandbox::new();
+    sb.write("bot.env", format!("{}\n", token_line(&telegram_token(83))));
+    sb.git(&["add", "bot.env"]);
+    let run = sb
+        .git_cmd(&["commit", "-q", "-m", "deploy \x1b[2J\x1b]0;pwned\x07"])
+        .env("GIT_AUTHOR_NAME", "Mallory \x1b[31m")
+        .run();
+    run.code(0);
+    let run = sb.kw(&["history", "--color", "never"]).run();
+    run.code(1);
+    assert!(
+        !run.stdout.contains('\x1b') && !run.stdout.contains('\x07'),
+        "{:?}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("deploy \u{fffd}[2J"), "{}", run.stdout);
+}

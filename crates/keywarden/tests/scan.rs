@@ -697,3 +697,25 @@ fn text_output_masks_every_secret_on_a_shown_line() {
         assert!(shown.stdout.contains(secret.as_str()), "{}", shown.stdout);
     }
 }
+
+/// The text report printed file names as they were, so a file named with an escape
+/// sequence (git allows it) could drive the terminal of whoever scanned the repository.
+#[test]
+fn text_output_neutralises_control_characters_in_file_names() {
+    let sb = Sandbox::new();
+    sb.write(
+        "evil\x1b[2J\x1b]0;pwned\x07.env",
+        format!("{}\n", token_line(&telegram_token(28))),
+    );
+    let run = sb.kw(&["scan", "--color", "never"]).run();
+    run.code(1);
+    assert!(
+        !run.stdout.contains('\x1b') && !run.stdout.contains('\x07'),
+        "{:?}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("evil\u{fffd}[2J"), "{}", run.stdout);
+    // JSON escapes them, and keeps the name as it is.
+    let run = sb.kw(&["scan", "--format", "json"]).run();
+    assert_eq!(run.json()[0]["path"], "evil\x1b[2J\x1b]0;pwned\x07.env");
+}
