@@ -36,10 +36,16 @@ pub enum ConfigError {
         message: String,
     },
     /// A value is well-formed TOML but unusable (bad glob, bad regex, unknown rule id).
-    #[error("{path}: {message}")]
+    #[error(
+        "{}{}: {message}",
+        .path.display(),
+        .line.map(|l| format!(":{l}")).unwrap_or_default()
+    )]
     Invalid {
         /// The config path.
         path: PathBuf,
+        /// 1-based line of the value, when it can be found in the text.
+        line: Option<usize>,
         /// What is wrong and where.
         message: String,
     },
@@ -122,6 +128,8 @@ pub struct Config {
     /// The folder allowlist paths are relative to.
     pub root: PathBuf,
     raw: RawConfig,
+    /// The text it was parsed from, to name the line of a bad value.
+    text: String,
 }
 
 impl Config {
@@ -156,6 +164,7 @@ impl Config {
             path: path.to_path_buf(),
             root: root.to_path_buf(),
             raw,
+            text: text.to_string(),
         })
     }
 
@@ -188,6 +197,12 @@ impl Config {
     pub fn apply_rules(&self, set: &mut RuleSet) -> Result<(), ConfigError> {
         let invalid = |message: String| ConfigError::Invalid {
             path: self.path.clone(),
+            line: None,
+            message,
+        };
+        let invalid_at = |needle: &str, message: String| ConfigError::Invalid {
+            path: self.path.clone(),
+            line: self.line_of_value(needle),
             message,
         };
         let rule_err = |source| ConfigError::Rule {
@@ -213,20 +228,28 @@ impl Config {
         }
         for id in &self.raw.rules.disable {
             if !set.remove(id) {
-                return Err(invalid(format!(
-                    "rules.disable names `{id}`, which is not a rule; see `keywarden rules`"
-                )));
+                return Err(invalid_at(
+                    id,
+                    format!(
+                        "rules.disable names `{id}`, which is not a rule; see `keywarden rules`"
+                    ),
+                ));
             }
         }
         for (id, o) in &self.raw.rules.overrides {
+            let header = format!("overrides.{id}");
             let rule = set.get_mut(id).ok_or_else(|| {
-                invalid(format!("rules.overrides names `{id}`, which is not a rule"))
+                invalid_at(
+                    &header,
+                    format!("rules.overrides names `{id}`, which is not a rule"),
+                )
             })?;
             if let Some(e) = o.min_entropy {
                 if !(0.0..=1.0).contains(&e) {
-                    return Err(invalid(format!(
-                        "rules.overrides.{id}.min_entropy must be between 0 and 1"
-                    )));
+                    return Err(invalid_at(
+                        &header,
+                        format!("rules.overrides.{id}.min_entropy must be between 0 and 1"),
+                    ));
                 }
                 rule.set_min_entropy(Some(e));
             }
@@ -242,14 +265,11 @@ impl Config {
     /// # Errors
     /// [`ConfigError::Invalid`] naming the bad glob or regex.
     pub fn policy(&self) -> Result<Policy, ConfigError> {
-        let global = CompiledAllowlist::new(&self.raw.allowlist, "allowlist", &self.path)?;
+        let global = CompiledAllowlist::new(&self.raw.allowlist, "allowlist", self)?;
         let mut per_rule = BTreeMap::new();
         for (id, list) in &self.raw.rule_allowlists {
             let section = format!("rule-allowlist.{id}");
-            per_rule.insert(
-                id.clone(),
-                CompiledAllowlist::new(list, &section, &self.path)?,
-            );
+            per_rule.insert(id.clone(), CompiledAllowlist::new(list, &section, self)?);
         }
         Ok(Policy {
             root_abs: self.root.canonicalize().ok(),
@@ -259,6 +279,20 @@ impl Config {
             global,
             per_rule,
         })
+    }
+}
+
+impl Config {
+    /// The 1-based line of the first non-comment line holding `value`, as written or as
+    /// a TOML basic string escapes it.
+    fn line_of_value(&self, value: &str) -> Option<usize> {
+        let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+        self.text
+            .lines()
+            .position(|l| {
+                !l.trim_start().starts_with('#') && (l.contains(value) || l.contains(&escaped))
+            })
+            .map(|i| i + 1)
     }
 }
 
@@ -280,25 +314,28 @@ struct CompiledAllowlist {
 }
 
 impl CompiledAllowlist {
-    fn new(list: &Allowlist, section: &str, path: &Path) -> Result<Self, ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid {
-            path: path.to_path_buf(),
+    fn new(list: &Allowlist, section: &str, config: &Config) -> Result<Self, ConfigError> {
+        let invalid_at = |value: &str, message: String| ConfigError::Invalid {
+            path: config.path.clone(),
+            line: config.line_of_value(value),
             message,
         };
         let mut globs = GlobSetBuilder::new();
         for g in &list.paths {
             let glob = Glob::new(g)
-                .map_err(|e| invalid(format!("{section}.paths: bad glob `{g}`: {e}")))?;
+                .map_err(|e| invalid_at(g, format!("{section}.paths: bad glob `{g}`: {e}")))?;
             globs.add(glob);
         }
-        let paths = globs
-            .build()
-            .map_err(|e| invalid(format!("{section}.paths: {e}")))?;
+        let paths = globs.build().map_err(|e| {
+            let first = list.paths.first().map_or("", String::as_str);
+            invalid_at(first, format!("{section}.paths: {e}"))
+        })?;
         let regexes = |field: &str, list: &[String]| -> Result<Vec<Regex>, ConfigError> {
             list.iter()
                 .map(|r| {
-                    Regex::new(r)
-                        .map_err(|e| invalid(format!("{section}.{field}: bad regex `{r}`: {e}")))
+                    Regex::new(r).map_err(|e| {
+                        invalid_at(r, format!("{section}.{field}: bad regex `{r}`: {e}"))
+                    })
                 })
                 .collect()
         };

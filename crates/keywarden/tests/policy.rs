@@ -598,3 +598,51 @@ fn rule_files_named_by_the_config_are_relative_to_its_folder() {
     run.code(2);
     assert!(run.stderr.contains("ci/missing.toml"), "{}", run.stderr);
 }
+
+/// A well-formed config with an unusable value (a bad regex or glob, an unknown rule id)
+/// was reported without a line, unlike a TOML error, leaving the user to hunt for it.
+#[test]
+fn a_bad_value_in_the_config_is_reported_with_its_line() {
+    let sb = Sandbox::new();
+    sb.write("bot.env", format!("{}\n", token_line(&telegram_token(63))));
+    let cases = [
+        (
+            "# '(x' in a comment is skipped\n[allowlist]\npaths = [\"ok/**\"]\n\
+             secrets = ['^fine$', '(unclosed']\n",
+            ":4: allowlist.secrets: bad regex `(unclosed`",
+        ),
+        (
+            "[allowlist]\nlines = [\"a\\\\d(\"]\n",
+            ":2: allowlist.lines: bad regex `a\\d(`",
+        ),
+        (
+            "\n[rule-allowlist.jwt]\npaths = ['a/[b']\n",
+            ":3: rule-allowlist.jwt.paths: bad glob `a/[b`",
+        ),
+        (
+            "[rules]\ndisable = [\n  \"jwt\",\n  \"no-such-rule\",\n]\n",
+            ":4: rules.disable names `no-such-rule`",
+        ),
+        (
+            "[rules.overrides.jwt]\nseverity = \"low\"\n\
+             [rules.overrides.nope]\nseverity = \"low\"\n",
+            ":3: rules.overrides names `nope`",
+        ),
+        (
+            "[rules]\n\n[rules.overrides.jwt]\nmin_entropy = 2.0\n",
+            ":3: rules.overrides.jwt.min_entropy must be between 0 and 1",
+        ),
+    ];
+    for (text, expected) in cases {
+        sb.write(".keywarden.toml", text);
+        let run = sb.kw(&["scan"]).run();
+        run.code(2);
+        let first = run.stderr.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with("keywarden: error: ")
+                && first.contains(&format!(".keywarden.toml{expected}")),
+            "{text:?}: {}",
+            run.stderr
+        );
+    }
+}
