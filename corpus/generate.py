@@ -172,6 +172,12 @@ def gen_generic(var: str | None) -> str:
         return f"{rng.choice(WORDS)}.{digits(4)}{pick(string.ascii_lowercase, 2)}"
     if var == "alnum":
         return mixed(rng.randint(20, 28), "")
+    if var == "hex":
+        return pick(HEX, rng.choice([32, 40]))
+    if var == "django":  # startproject's development key, committed with settings.py
+        return "django-insecure-" + pick(string.ascii_lowercase + string.digits + "!@#%^&*(-_=+)", 50)
+    if var == "basic":  # HTTP Basic credentials: base64 of user:password
+        return b64(f"svc-{rng.choice(['reports', 'fills', 'risk'])}:{mixed(rng.randint(16, 22))}".encode())
     raise ValueError(var)
 
 
@@ -330,6 +336,7 @@ GENERATORS = {
     "gcp-service-account": gen_gcp,
     "stripe-secret-key": gen_stripe,
     "generic-secret": gen_generic,
+    "url-password": lambda v: mixed(rng.randint(16, 24), "-_~"),
 }
 
 

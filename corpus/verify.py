@@ -112,8 +112,17 @@ LINE_CHECKS = {
     "age-secret-key": (r"(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})", None),
     "gcp-service-account": (r"\"private_key\":\s*\"(-----BEGIN PRIVATE KEY-----\\n[A-Za-z0-9+/=\\n]+-----END PRIVATE KEY-----\\n)\"", None),
     "stripe-secret-key": (r"((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,99})" + NA, None),
-    "generic-secret": (r"(?i:password|passwd|secret|token|api_?key|access_key|auth_token|client_secret|private_?key|credentials)\w*['\"]?\s*[:=]\s*" + PW,
-                       lambda v: mixed(v, 12) or re.fullmatch(r"(?:0x)?[0-9a-f]{64}", v) is not None),
+    "generic-secret": ([
+        # NAME = value, NAME: value, define('NAME', 'value'), $c['NAME'] = 'value', NAME <- 'value'
+        r"(?i:password|passwd|secret|token|api_?key|access_key|auth_token|client_secret|private_?key|credentials)"
+        r"\w*['\"]?\]?\s*(?:[:=,]|<-)\s*(?:&(?:'static\s+)?[a-z]+\s*=\s*)?" + PW,
+        # a `value:` / value="..." under a name given just before (k8s env, ECS, appSettings)
+        r"(?i:value)['\"]?\s*[:=]\s*" + PW,
+        r"(?i:bearer|token|basic)\s+([A-Za-z0-9_\-+/=.~]{16,})",
+        r"(?:-u|--user)\s+[^\s:]+:([^\s'\"]+)",
+        r"auth=\(\s*['\"][^'\"]+['\"]\s*,\s*['\"]([^'\"]+)['\"]",
+    ], lambda v: mixed(v, 12) or re.fullmatch(r"(?:0x)?[0-9a-f]{32,64}", v) is not None),
+    "url-password": (r"[a-z+]+://[^:@/\s]+:([^@\s]+)@", lambda v: mixed(v, 10)),
 }
 
 # prefix-shaped rules that can be found without any context
@@ -198,7 +207,7 @@ def main() -> int:
             continue
         text = lines[line - 1]
         rx, pred = LINE_CHECKS[rule]
-        vals = [m.group(1) for m in re.finditer(rx, text)]
+        vals = [m.group(1) for r in ([rx] if isinstance(rx, str) else rx) for m in re.finditer(r, text)]
         vals = [v for v in vals if pred is None or pred(v)]
         if not vals:
             errors.append(f"{path}:{line}: no {rule} value on line: {text[:100]!r}")

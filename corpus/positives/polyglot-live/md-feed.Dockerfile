@@ -1,0 +1,3 @@
+FROM python:3.12-slim
+ENV FEED_API_TOKEN=CUkOzZJ9EAnmnW7TlhjbGXP
+COPY . /app
