@@ -238,6 +238,15 @@ pub enum StagedError {
         /// The index file.
         path: PathBuf,
     },
+    /// The pathspec that selects the whole index could not be built.
+    #[error("cannot prepare to compare {path} with HEAD")]
+    Pathspec {
+        /// The index file.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: gix::Error,
+    },
     /// Comparing the index with `HEAD` failed.
     #[error("cannot compare index {path} with HEAD")]
     Diff {
@@ -305,11 +314,32 @@ pub fn changes(repo_path: &Path, opts: &StagedOptions) -> Result<StagedChanges, 
     } else {
         TrackRenames::Disabled
     };
+    // gix's default pathspec matches only the current folder's prefix, so a hook run
+    // from a subfolder would miss files elsewhere; an empty pathspec that matches
+    // everything makes the scan see the whole index wherever it is started.
+    let mut pathspec = repo
+        .pathspec(
+            false,
+            None::<&str>,
+            false,
+            &gix::index::State::new(repo.object_hash()),
+            gix::worktree::stack::state::attributes::Source::IdMapping,
+        )
+        .map_err(|source| StagedError::Pathspec {
+            path: index_path.clone(),
+            source,
+        })?;
     let mut changes = Vec::new();
-    repo.tree_index_status(&tree_id, &index, None, renames, |change, _, _| {
-        changes.push(change.into_owned());
-        Ok(std::ops::ControlFlow::Continue(()))
-    })
+    repo.tree_index_status(
+        &tree_id,
+        &index,
+        Some(&mut pathspec),
+        renames,
+        |change, _, _| {
+            changes.push(change.into_owned());
+            Ok(std::ops::ControlFlow::Continue(()))
+        },
+    )
     .map_err(|source| StagedError::Diff {
         path: index_path.clone(),
         source,

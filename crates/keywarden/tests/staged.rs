@@ -207,13 +207,10 @@ fn the_hook_blocks_commit_all_and_commit_with_paths() {
 }
 
 /// Run from a subfolder of the work tree (by hand, or by a tool that runs hooks there),
-/// `staged` compares only the staged files under that subfolder: keywarden-git's
-/// `staged::changes` passes no pathspec to gix's `tree_index_status`, whose default
-/// pathspec is limited to the current folder. A secret staged elsewhere is missed, with
-/// exit 0. `--repo` does not help, since the prefix comes from the process's folder. Git
-/// runs hooks from the work tree root, so the installed hook is not affected.
+/// `staged` used to compare only the staged files under that subfolder, since gix's
+/// default pathspec for `tree_index_status` is the current folder's prefix: a secret
+/// staged elsewhere was missed, with exit 0.
 #[test]
-#[ignore = "keywarden-git limits staged changes to the current folder; fix belongs there"]
 fn staged_from_a_subfolder_sees_the_whole_index() {
     let sb = Sandbox::new();
     sb.commit_file("README.md", "hello\n", "start");
