@@ -10,7 +10,8 @@
 #             blob in history; time and peak RSS at two sizes each
 #   engine    the criterion engine bench (keywarden vs a memchr floor, per input)
 #   rules     each built-in rule alone on the keyword-hits file (which rules cost what)
-#   profile   perf profile of one case and its floor (PROFILE_CASE, default hits)
+#   profile   perf profiles of keywarden and its floor, per case in PROFILE_CASE="hits scan
+#             staged" (cases: hits, line, scan, staged, history)
 #   all       scan staged history worst engine rules
 #
 # With no argument: scan staged history worst. See benches/README.md for what is measured and
@@ -40,7 +41,7 @@ WARMUP=${WARMUP:-2}
 WORST_RUNS=${WORST_RUNS:-3}
 BIG_BLOB_MIB=${BIG_BLOB_MIB:-1024}
 QUIET_WAIT=${QUIET_WAIT:-900}
-PROFILE_CASE=${PROFILE_CASE:-hits}
+PROFILE_CASE=${PROFILE_CASE:-hits scan staged}
 
 bin=$WORK/bin
 data=$WORK/data
@@ -80,9 +81,9 @@ build() {
             [[ -x $f ]] || die "$f is not built (run with BUILD=1)"
             cp -p "$f" "$bin/"
         done
-        echo "$(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')" \
-            "$(git -C "$root" status --porcelain -- crates patterns Cargo.toml Cargo.lock |
-                awk '{printf "%s%s", n++ ? ", " : "(uncommitted: ", $2} END {if (n) printf ")"}')," \
+        echo "commit $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')$(
+            git -C "$root" status --porcelain -- crates patterns Cargo.toml Cargo.lock |
+                awk '{printf "%s%s", n++ ? ", " : " (uncommitted: ", $2} END {if (n) printf ")"}')," \
             "built $(date -u -r "$t/keywarden" '+%F %T') UTC" >"$bin/VERSION"
     fi
     {
@@ -178,13 +179,13 @@ hf() {
               + (if $bytes > 0 then ($bytes / 1048576 / $x.median | fix(1)) else "–" end)
               + " | " + ($floors | map($x.median / . | fix(2)) | join(" | ")) + " |")
     ' "$res/$id.json" >>"$cur"
-    [[ ${HF_LIST:-true} == true ]] && {
-        echo
+    if [[ ${HF_LIST:-true} == true ]]; then
+        echo >>"$cur"
         for ((i = 0; i < ${#args[@]}; i += 3)); do
             echo "- \`${args[i + 1]}\`: \`${args[i + 2]//$WORK/\$WORK}\`"
-        done
-        echo
-    } >>"$cur"
+        done >>"$cur"
+        echo >>"$cur"
+    fi
 }
 
 # tv ID NAME CMD [NAME CMD...]
@@ -490,9 +491,10 @@ bench_engine() {
             !/^ / && !/time:/ && NF { name = $0 }
             /thrpt:/ && !(name in tp) { for (i = 1; $i != "thrpt:"; i++); tp[name] = mib($(i + 3), $(i + 4)) }
             /time:/ && !(name in t) { for (i = 1; $i != "time:"; i++); t[name] = $(i + 3) " " $(i + 4) }
+            name ~ /\/keywarden$/ && !(name in seen) { seen[name] = 1; order[++k] = name }
             END {
-                for (n in tp) if (n ~ /\/keywarden$/) {
-                    g = substr(n, 1, length(n) - length("/keywarden")); f = g "/memchr-floor"
+                for (j = 1; j <= k; j++) {
+                    n = order[j]; g = substr(n, 1, length(n) - length("/keywarden")); f = g "/memchr-floor"
                     sub(/^engine\//, "", g)
                     printf "| %s | %.1f MiB/s | %.0f MiB/s | %.0f |\n", g, tp[n], tp[f], tp[f] / tp[n]
                 }
@@ -533,16 +535,32 @@ bench_rules() {
 
 bench_profile() {
     need perf
-    local case=$PROFILE_CASE big=$((1 << 31)) kw floor
+    local case
+    for case in $PROFILE_CASE; do
+        profile_one "$case"
+    done
+}
+
+# A flat profile (self time per symbol, perf's cpu-clock sampling) of keywarden on one case
+# and of its floor.
+profile_one() {
+    local case=$1 big=$((1 << 31)) f kw floor name cmd
     case $case in
     hits) f=$(make_hits 16) ;;
     line) f=$(make_single_line 100) ;;
-    scan) f=${SCAN_DIRS:-$(default_scan_dirs | head -1)} ;;
+    scan) f=${SCAN_DIRS:-$(default_scan_dirs | sed -n 1p)} ;;
     history) f=$data/history-5000 ;;
-    *) die "PROFILE_CASE is hits, line, scan or history" ;;
+    staged) f=$data/staged-100k ;;
+    *) die "PROFILE_CASE holds hits, line, scan, staged or history" ;;
     esac
     case $case in
+    staged)
+        [[ -d $f ]] || bash "$root/benches/make-staged-repo.sh" "$f" 100000
+        kw="$K staged --no-config --repo $f"
+        floor="git -C $f diff --cached -p"
+        ;;
     history)
+        [[ -d $f ]] || bash "$root/benches/make-history-repo.sh" "$f" 5000 2000
         kw="$K history --no-config --progress never -j1 $f"
         floor="$bin/read-all-objects $f"
         ;;
@@ -551,21 +569,40 @@ bench_profile() {
         floor="$bin/walk-read -j1 --max-file-size $big $f"
         ;;
     esac
-    section "profile-$case" "Profile: $case (perf, cpu-clock, keywarden -j1)"
-    local name cmd
+    section "profile-$case" "Profile: $case (perf record -e cpu-clock, one thread)"
     for name in keywarden floor; do
         [[ $name == keywarden ]] && cmd=$kw || cmd=$floor
-        perf record -q -e cpu-clock -F 2000 -o "$res/perf-$case-$name.data" -- $cmd >/dev/null 2>&1 || true
+        # shellcheck disable=SC2086 # the command is split on purpose
+        perf record -q -e cpu-clock -F 2000 -o "$res/perf-$case-$name.data" -- $cmd \
+            >/dev/null 2>&1 || true
         {
             echo "**$name** (\`${cmd//$WORK/\$WORK}\`), self time by symbol:"
             echo
             echo '```'
-            perf report -i "$res/perf-$case-$name.data" --no-children --stdio --percent-limit 1.5 \
-                --sort symbol 2>/dev/null | grep -v '^#' | grep -v '^$' | head -25
+            perf report -i "$res/perf-$case-$name.data" --no-children --stdio --percent-limit 1 \
+                --fields overhead,dso,sym 2>/dev/null | grep -v '^#' | grep -v '^$' | sed 's/ *$//' | head -20
             echo '```'
             echo
-        } >>"$res/profile-$case.md"
+        } >>"$cur"
     done
+    # Inclusive time (self plus callees) from DWARF call graphs, std and inlining noise left out.
+    # A short run (staged) needs a higher rate for enough samples; long ones a lower for size.
+    local hz=500
+    [[ $case == staged ]] && hz=5000
+    perf record -q -e cpu-clock -F "$hz" --call-graph dwarf,16384 -o "$res/perf-$case-graph.data" \
+        -- $kw >/dev/null 2>&1 || true
+    {
+        echo "**keywarden**, inclusive time (self and callees) of its own and its crates' functions:"
+        echo
+        echo '```'
+        perf report -i "$res/perf-$case-graph.data" --children --stdio --percent-limit 4 \
+            --sort sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' |
+            grep -E '(keywarden|regex_automata|aho_corasick|gix|zlib|sha1|ignore)[a-z_]*::' |
+            grep -vE '\(inlined\)|FnOnce|backtrace|closure_env|\{\{closure\}\}|walk::Worker::run' |
+            sed -e 's/ *$//' -e 's/^\( *[0-9.]*%\) *[0-9.]*% *\[.\] /\1  /' | cut -c1-150 | head -25
+        echo '```'
+        echo
+    } >>"$cur"
     finish "profile-$case"
 }
 
