@@ -610,7 +610,11 @@ profile_one() {
 
 benches=("$@")
 ((${#benches[@]})) || benches=(scan staged history worst)
-[[ ${benches[*]} == all ]] && benches=(scan staged history worst engine rules)
+expanded=()
+for b in "${benches[@]}"; do
+    [[ $b == all ]] && expanded+=(scan staged history worst engine rules) || expanded+=("$b")
+done
+benches=("${expanded[@]}")
 need hyperfine jq git
 [[ -x /usr/bin/time ]] || die "/usr/bin/time is missing (Debian: apt-get install time)"
 build
