@@ -297,13 +297,13 @@ fn main() -> ExitCode {
 
 /// The repository config: `--config`, else `.keywarden.toml` found from the current
 /// folder up to the repository root, else none.
-fn load_config(args: &RuleArgs) -> Result<Option<Config>, Failure> {
+fn load_config(args: &RuleArgs, start: &Path) -> Result<Option<Config>, Failure> {
     if args.no_config {
         return Ok(None);
     }
     let path = match &args.config {
         Some(p) => p.clone(),
-        None => match Config::discover(Path::new(".")) {
+        None => match Config::discover(start) {
             Some(p) => p,
             None => return Ok(None),
         },
@@ -320,8 +320,10 @@ struct Setup {
     baseline: Option<Baseline>,
 }
 
-fn setup(args: &RuleArgs, output: &OutputArgs) -> Result<Setup, Failure> {
-    let config = load_config(args)?;
+/// Loads rules, config and baseline; the config is looked for from `start` (the current
+/// folder for `scan`, the repository for `staged` and `history`).
+fn setup(args: &RuleArgs, output: &OutputArgs, start: &Path) -> Result<Setup, Failure> {
+    let config = load_config(args, start)?;
     let scanner = load_scanner(args, config.as_ref())?;
     let policy = match &config {
         Some(c) => c.policy()?,
@@ -401,7 +403,7 @@ fn run_scan(
     mut opts: WalkOptions,
     size_given: bool,
 ) -> Result<u8, Failure> {
-    let setup = Arc::new(setup(rule_args, output)?);
+    let setup = Arc::new(setup(rule_args, output, Path::new("."))?);
     let configured_size = setup.config.as_ref().and_then(Config::max_file_size);
     if let (false, Some(size)) = (size_given, configured_size) {
         opts.max_file_size = size;
@@ -452,7 +454,7 @@ fn run_staged(
     rule_args: &RuleArgs,
     max_file_size: Option<u64>,
 ) -> Result<u8, Failure> {
-    let setup = setup(rule_args, output)?;
+    let setup = setup(rule_args, output, repo)?;
     let limit = max_file_size
         .or_else(|| setup.config.as_ref().and_then(Config::max_file_size))
         .unwrap_or(files::DEFAULT_MAX_FILE_SIZE);
@@ -474,7 +476,7 @@ fn run_history(
     output: &OutputArgs,
     rule_args: &RuleArgs,
 ) -> Result<u8, Failure> {
-    let setup = setup(rule_args, output)?;
+    let setup = setup(rule_args, output, repo)?;
     if !size_given {
         args.max_file_size = setup
             .config
@@ -492,7 +494,7 @@ fn run_history(
 }
 
 fn run_commit_msg(file: &Path, output: &OutputArgs, rule_args: &RuleArgs) -> Result<u8, Failure> {
-    let setup = setup(rule_args, output)?;
+    let setup = setup(rule_args, output, Path::new("."))?;
     let message = std::fs::read(file).map_err(|e| {
         Failure(format!(
             "cannot read commit message {}: {e}",
@@ -635,7 +637,7 @@ fn report(
 }
 
 fn run_rules(format: RulesFormat, args: &RuleArgs) -> Result<u8, Failure> {
-    let config = load_config(args)?;
+    let config = load_config(args, Path::new("."))?;
     let scanner = load_scanner(args, config.as_ref())?;
     let mut out = io::stdout().lock();
     let result = match format {

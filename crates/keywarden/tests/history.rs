@@ -387,3 +387,28 @@ fn text_output_neutralises_control_characters_in_commits() {
     );
     assert!(run.stdout.contains("deploy \u{fffd}[2J"), "{}", run.stdout);
 }
+
+/// `keywarden history REPO` run from outside REPO used to look for `.keywarden.toml` from
+/// the current folder, so the repository's own allowlist was ignored.
+#[test]
+fn history_of_another_folder_uses_that_repositorys_config() {
+    let sb = Sandbox::new();
+    let (t1, t2) = (telegram_token(81), telegram_token(82));
+    sb.commit_file(
+        "fixtures/bot.env",
+        format!("{}\n", token_line(&t1)),
+        "fixture",
+    );
+    let c2 = sb.commit_file("app/bot.env", format!("{}\n", token_line(&t2)), "app");
+    sb.write(
+        ".keywarden.toml",
+        "[allowlist]\npaths = [\"fixtures/**\"]\n",
+    );
+    let outside = sb.tmp.path();
+    let repo = sb.root.to_string_lossy().into_owned();
+    let run = sb
+        .kw_in(outside, &["history", "--format", "json", &repo])
+        .run();
+    run.code(1);
+    assert_eq!(found(&run), [at("app/bot.env", 1, &c2)]);
+}
