@@ -48,8 +48,54 @@ pub enum Rejection {
     Reference,
     /// A run of sequential or repeated characters (`abcdef`, `123456`, `aaaaaa`).
     Sequence,
-    /// SOPS-encrypted value.
+    /// An encrypted value: SOPS `ENC[AES256_GCM,...]`, Jasypt `ENC(...)`, OpenSSL `enc`
+    /// output (`U2FsdGVkX1`, base64 of `Salted__`), ansible-vault.
     Encrypted,
+    /// A password hash (bcrypt, argon2, scrypt, PBKDF2, crypt(3), SCRAM, PostgreSQL md5):
+    /// what a server stores instead of the password, not a credential.
+    Hash,
+}
+
+/// True for values in a known encrypted form.
+fn is_encrypted(secret: &[u8]) -> bool {
+    secret.starts_with(b"ENC(")
+        || secret.starts_with(b"U2FsdGVkX1")
+        || secret.starts_with(b"$ANSIBLE_VAULT;")
+        || secret.starts_with(b"{cipher}")
+}
+
+/// True for values in a password-hash format.
+fn is_password_hash(secret: &[u8]) -> bool {
+    const PREFIXES: &[&[u8]] = &[
+        b"$2a$",
+        b"$2b$",
+        b"$2y$",
+        b"$argon2",
+        b"$scrypt$",
+        b"$pbkdf2",
+        b"$1$",
+        b"$5$",
+        b"$6$",
+        b"$y$",
+        b"$7$",
+        b"pbkdf2_sha256$",
+        b"pbkdf2_sha1$",
+        b"argon2$",
+        b"bcrypt$",
+        b"bcrypt_sha256$",
+        b"scrypt$",
+        b"SCRAM-SHA-256$",
+        b"{SSHA}",
+        b"{SHA}",
+        b"{bcrypt}",
+    ];
+    if PREFIXES.iter().any(|p| secret.starts_with(p)) {
+        return true;
+    }
+    // PostgreSQL's md5 scheme: `md5` then 32 hex digits.
+    secret.len() == 35
+        && secret.starts_with(b"md5")
+        && secret[3..].iter().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Checks a candidate secret and the line around it for placeholder and decoy marks.
@@ -64,8 +110,11 @@ pub fn reject(secret: &[u8], line: &[u8]) -> Option<Rejection> {
     if contains_any(&lower, PLACEHOLDER_WORDS) {
         return Some(Rejection::Placeholder);
     }
-    if memchr::memmem::find(line, b"ENC[AES256_GCM").is_some() {
+    if memchr::memmem::find(line, b"ENC[AES256_GCM").is_some() || is_encrypted(secret) {
         return Some(Rejection::Encrypted);
+    }
+    if is_password_hash(secret) {
+        return Some(Rejection::Hash);
     }
     if has_run(secret, 6) {
         return Some(Rejection::Sequence);
@@ -102,7 +151,7 @@ fn contains_any(haystack: &[u8], needles: &[&str]) -> bool {
 }
 
 /// True if `s` holds `len` consecutive alphanumeric bytes that ascend, descend or repeat
-/// by one step (`abcdef`, `987654`, `aaaaaa`).
+/// by one step, ignoring case (`abcdef`, `aBcDeF`, `987654`, `aaaaaa`).
 ///
 /// A random 64-character base62 string holds such a run with probability below 1e-6, and
 /// a 64-character hex string about 1e-4, so real keys are almost never lost to this.
@@ -114,7 +163,9 @@ fn has_run(s: &[u8], len: usize) -> bool {
         let mut run = 1;
         for w in s.windows(2) {
             let same_class = w[0].is_ascii_alphanumeric() && w[1].is_ascii_alphanumeric();
-            if same_class && i16::from(w[1]) - i16::from(w[0]) == step {
+            // Case-folded, so `AbCdEf` counts as the run it is.
+            let (a, b) = (w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase());
+            if same_class && i16::from(b) - i16::from(a) == step {
                 run += 1;
                 if run >= len {
                     return true;
@@ -161,6 +212,35 @@ mod tests {
         assert_eq!(reject(b"UkVEQUNURUQ=", b""), Some(Rejection::Placeholder));
         // base64 of a random-looking password passes.
         assert_eq!(reject(b"VHI0ZDNyITIwMjRwZ3g=", b""), None);
+    }
+
+    #[test]
+    fn encrypted_values_and_password_hashes_are_not_secrets() {
+        for (value, why) in [
+            (&b"ENC(Xq3v9aTk2LmZp8Rw)"[..], Rejection::Encrypted),
+            (b"U2FsdGVkX19kq3Lm8Zx1RtPa0WsQe7Yu", Rejection::Encrypted),
+            (
+                b"$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+                Rejection::Hash,
+            ),
+            (
+                b"pbkdf2_sha256$870000$Qm9xT3Zr$Zm9vYmFyYmF6cXV4",
+                Rejection::Hash,
+            ),
+            (b"md59f86d081884c7d659a2feaa0c55ad015", Rejection::Hash),
+        ] {
+            assert_eq!(
+                reject(value, value),
+                Some(why),
+                "{}",
+                String::from_utf8_lossy(value)
+            );
+        }
+    }
+
+    #[test]
+    fn mixed_case_sequences_are_rejected() {
+        assert_eq!(reject(b"AbCdEfGh12Xq9", b""), Some(Rejection::Sequence));
     }
 
     #[test]
