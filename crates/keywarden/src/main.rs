@@ -356,18 +356,54 @@ impl Setup {
     }
 
     fn filter_with(&self, records: &mut Vec<Record>, relative: impl Fn(&str) -> String) {
-        records.retain(|r| {
-            let rel = relative(&r.path);
-            let line = r.line_text.as_deref().unwrap_or("");
-            let f = &r.finding;
-            let allowed = self.policy.allows(&f.rule_id, &rel, &f.secret, line);
-            let known = self
-                .baseline
-                .as_ref()
-                .is_some_and(|b| b.contains(&f.fingerprint, &r.path));
-            !allowed && !known
-        });
+        let keep: Vec<bool> = records
+            .iter()
+            .map(|r| {
+                let rel = relative(&r.path);
+                let line = r.line_text.as_deref().unwrap_or("");
+                let f = &r.finding;
+                let allowed = self.policy.allows(&f.rule_id, &rel, &f.secret, line);
+                let known = self
+                    .baseline
+                    .as_ref()
+                    .is_some_and(|b| b.contains(&f.fingerprint, &r.path));
+                !allowed && !known
+            })
+            .collect();
+        // A suppressed secret is still a secret: mask it on the lines shown for the
+        // findings that remain, as the text report masks the reported ones.
+        let suppressed: Vec<(String, usize, String)> = records
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| !**k)
+            .map(|(r, _)| {
+                (
+                    r.path.clone(),
+                    r.finding.line,
+                    first_line(&r.finding.secret),
+                )
+            })
+            .filter(|(_, _, s)| s.len() >= 8)
+            .collect();
+        let mut flags = keep.iter();
+        records.retain(|_| *flags.next().expect("one flag per record"));
+        for r in records.iter_mut() {
+            for (path, line, secret) in &suppressed {
+                if *path == r.path
+                    && *line == r.finding.line
+                    && let Some(text) = &mut r.line_text
+                {
+                    // Same length, so the finding's column still points into the line.
+                    let mask = "*".repeat(secret.chars().count());
+                    *text = text.replace(secret.as_str(), &mask);
+                }
+            }
+        }
     }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").to_string()
 }
 
 fn load_scanner(args: &RuleArgs, config: Option<&Config>) -> Result<Scanner, Failure> {

@@ -646,3 +646,45 @@ fn a_bad_value_in_the_config_is_reported_with_its_line() {
         );
     }
 }
+
+/// A baselined secret on the same line as a reported one was printed almost in full in
+/// the text report's context line: only reported secrets were masked there.
+#[test]
+fn a_baselined_secret_is_masked_on_a_reported_line() {
+    let sb = Sandbox::new();
+    let (key, token) = (binance_key(91), telegram_token(92));
+    sb.write("t.env", format!("BINANCE_API_KEY={key}\n"));
+    sb.kw(&["scan", "--write-baseline", "bl.json", "t.env"])
+        .run()
+        .code(0);
+    sb.write(
+        "t.env",
+        format!("BINANCE_API_KEY={key} TELEGRAM_BOT_TOKEN={token}\n"),
+    );
+    for redact in ["prefix", "full"] {
+        let run = sb
+            .kw(&[
+                "scan",
+                "--baseline",
+                "bl.json",
+                "--redact",
+                redact,
+                "--color",
+                "never",
+                "t.env",
+            ])
+            .run();
+        run.code(1);
+        assert!(run.stdout.contains("telegram-bot-token"), "{}", run.stdout);
+        assert!(
+            !run.stdout.contains(&key[..12]),
+            "baselined key shown:\n{}",
+            run.stdout
+        );
+        assert!(
+            !run.stdout.contains(&key[40..]),
+            "baselined key shown:\n{}",
+            run.stdout
+        );
+    }
+}
