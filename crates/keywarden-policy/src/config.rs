@@ -174,7 +174,9 @@ impl Config {
         let start = start.canonicalize().ok()?;
         for dir in start.ancestors() {
             let candidate = dir.join(CONFIG_FILE_NAME);
-            if candidate.is_file() {
+            // Anything by that name counts, so a folder or an unreadable file named
+            // .keywarden.toml is reported by `load` instead of silently ignored.
+            if candidate.symlink_metadata().is_ok() {
                 return Some(candidate);
             }
             if dir.join(".git").exists() {

@@ -218,26 +218,33 @@ impl TextWriter {
         }
         let commits = s
             .commits
-            .map(|c| format!("{c} commits, "))
+            .map(|c| format!("{}, ", count(c, "commits")))
             .unwrap_or_default();
         writeln!(
             out,
-            "scanned {commits}{} {}, {} in {:.2}s; skipped {} binary, {} too large; {} errors",
-            s.scanned,
-            s.unit,
+            "scanned {commits}{}, {} in {:.2}s; skipped {} binary, {} too large; {}",
+            count(s.scanned, s.unit),
             human_bytes(s.bytes),
             s.elapsed.as_secs_f64(),
             s.skipped_binary,
             s.skipped_large,
-            s.errors,
+            count(s.errors, "errors"),
         )?;
         if records.is_empty() {
             writeln!(out, "{}", self.paint("32", "no secrets found"))
         } else {
             let rules: Vec<String> = by_rule.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-            let total = self.paint("1;31", &format!("{} findings", records.len()));
+            let total = self.paint("1;31", &count(records.len() as u64, "findings"));
             writeln!(out, "{total} ({})", rules.join(", "))
         }
+    }
+}
+
+/// `n` and the unit, singular for one (`1 file`, `2 files`, `1 staged file`).
+fn count(n: u64, plural: &str) -> String {
+    match (n, plural.strip_suffix('s')) {
+        (1, Some(singular)) => format!("1 {singular}"),
+        _ => format!("{n} {plural}"),
     }
 }
 

@@ -439,7 +439,18 @@ fn run_scan(
     mut opts: WalkOptions,
     size_given: bool,
 ) -> Result<u8, Failure> {
-    let setup = Arc::new(setup(rule_args, output, Path::new("."))?);
+    // The config and .sops.yaml belong to what is scanned: look for them from the first
+    // path (its folder, for a file), not from wherever keywarden was started.
+    let start = match paths.iter().find(|p| p.as_os_str() != "-") {
+        Some(p) if p.is_dir() => p.clone(),
+        Some(p) => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .into(),
+        None => PathBuf::from("."),
+    };
+    let setup = Arc::new(setup(rule_args, output, &start)?);
     let configured_size = setup.config.as_ref().and_then(Config::max_file_size);
     if let (false, Some(size)) = (size_given, configured_size) {
         opts.max_file_size = size;
@@ -450,7 +461,7 @@ fn run_scan(
             .policy
             .skips_path(&skipper.policy.relative(Path::new(display)))
     }));
-    opts.check = sops_check(Path::new("."), Path::new("."))?;
+    opts.check = sops_check(&start, Path::new("."))?;
     let scanner = &setup.scanner;
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -459,17 +470,37 @@ fn run_scan(
     };
     let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
+    let mut not_scannable = Vec::new();
     for p in &paths {
-        if !p.exists() {
-            return Err(Failure(format!("{}: no such file or folder", p.display())));
+        match p.metadata() {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && p.symlink_metadata().is_err() => {
+                return Err(Failure(format!("{}: no such file or folder", p.display())));
+            }
+            Err(e) => not_scannable.push(format!("{}: cannot read: {e}", p.display())),
+            Ok(m) if !m.is_file() && !m.is_dir() => not_scannable.push(format!(
+                "{}: not a regular file or folder (a device, FIFO or socket); not scanned",
+                p.display()
+            )),
+            Ok(_) => {}
         }
     }
     let mut outcome = files::scan_paths(scanner, &paths, &opts);
+    // Named explicitly, so skipping them silently would pass a scan that did not happen.
+    outcome.errors.extend(not_scannable);
+    outcome.summary.errors = outcome.errors.len() as u64;
     if !stdin.is_empty() {
         let mut bytes = Vec::new();
+        // Bounded like files: an endless stream (`< /dev/zero`) must not exhaust memory.
         io::stdin()
+            .take(opts.max_file_size.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|e| format!("cannot read stdin: {e}"))?;
+        if bytes.len() as u64 > opts.max_file_size {
+            return Err(Failure(format!(
+                "standard input is larger than --max-file-size ({} bytes); raise the limit",
+                opts.max_file_size
+            )));
+        }
         let piped = files::scan_input(scanner, "-", &bytes);
         merge(&mut outcome, piped);
     }
@@ -531,12 +562,19 @@ fn run_history(
 
 fn run_commit_msg(file: &Path, output: &OutputArgs, rule_args: &RuleArgs) -> Result<u8, Failure> {
     let setup = setup(rule_args, output, Path::new("."))?;
-    let message = std::fs::read(file).map_err(|e| {
+    let cannot = |e: io::Error| {
         Failure(format!(
             "cannot read commit message {}: {e}",
             file.display()
         ))
-    })?;
+    };
+    // A message is small; reading a bounded prefix keeps `/dev/zero` from exhausting memory.
+    let mut message = Vec::new();
+    std::fs::File::open(file)
+        .map_err(cannot)?
+        .take(files::DEFAULT_MAX_FILE_SIZE)
+        .read_to_end(&mut message)
+        .map_err(cannot)?;
     let display = files::display_path(file);
     let mut outcome = keywarden::git::scan_commit_message(&setup.scanner, &display, &message);
     setup.filter(&mut outcome.records);

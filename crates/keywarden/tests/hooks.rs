@@ -31,7 +31,7 @@ fn commit_msg_reports_a_secret_in_the_message() {
     let text = sb.kw(&["commit-msg", "MSG"]).run();
     text.code(1);
     assert!(
-        text.stdout.contains("scanned 1 commit messages"),
+        text.stdout.contains("scanned 1 commit message,"),
         "{}",
         text.stdout
     );

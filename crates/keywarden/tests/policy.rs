@@ -688,3 +688,28 @@ fn a_baselined_secret_is_masked_on_a_reported_line() {
         );
     }
 }
+
+/// `keywarden scan REPO` from outside REPO looked for `.keywarden.toml` from the current
+/// folder, so the scanned repository's own config was ignored.
+#[test]
+fn scan_of_another_folder_uses_its_config() {
+    let sb = Sandbox::new();
+    let token = telegram_token(93);
+    sb.write("a.env", format!("{}\n", token_line(&token)));
+    sb.write(
+        ".keywarden.toml",
+        "[rules]\ndisable = [\"telegram-bot-token\"]\n",
+    );
+    let repo = sb.root.to_string_lossy().into_owned();
+    sb.kw_in(sb.tmp.path(), &["scan", &repo]).run().code(0);
+}
+
+/// A folder named `.keywarden.toml` was ignored without a word.
+#[test]
+fn a_config_that_is_a_folder_is_an_error() {
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path(".keywarden.toml")).expect("mkdir");
+    let run = sb.kw(&["scan", "."]).run();
+    run.code(2);
+    assert!(run.stderr.contains(".keywarden.toml"), "{}", run.stderr);
+}

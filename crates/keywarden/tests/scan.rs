@@ -20,7 +20,7 @@ fn a_clean_folder_exits_0_and_says_so() {
     run.code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", run.stdout);
-    assert!(lines[0].starts_with("scanned 1 files, "), "{}", lines[0]);
+    assert!(lines[0].starts_with("scanned 1 file, "), "{}", lines[0]);
     assert_eq!(lines[1], "no secrets found");
     assert_eq!(run.stderr, "");
     let run = sb.kw(&["scan", "--format", "json", "."]).run();
@@ -323,7 +323,7 @@ fn stdin_alone_summary_names_its_unit() {
     let clean = sb.kw(&["scan", "-"]).stdin("PORT=8080\n").run();
     clean.code(0);
     assert!(
-        clean.stdout.starts_with("scanned 1 files, 10 B in "),
+        clean.stdout.starts_with("scanned 1 file, 10 B in "),
         "{}",
         clean.stdout
     );
@@ -332,7 +332,7 @@ fn stdin_alone_summary_names_its_unit() {
         .stdin(format!("{}\n", token_line(&telegram_token(23))))
         .run();
     run.code(1);
-    assert!(run.stdout.contains("\nscanned 1 files, "), "{}", run.stdout);
+    assert!(run.stdout.contains("\nscanned 1 file, "), "{}", run.stdout);
 }
 
 #[test]
@@ -396,7 +396,7 @@ fn binary_and_oversized_files_are_skipped_and_counted() {
 
     let run = sb.kw(&["scan", "--max-file-size", "1000"]).run();
     let summary = run.stdout.lines().rev().nth(1).expect("summary line");
-    assert!(summary.starts_with("scanned 1 files, "), "{summary}");
+    assert!(summary.starts_with("scanned 1 file, "), "{summary}");
     assert!(
         summary.ends_with("skipped 1 binary, 1 too large; 0 errors"),
         "{summary}"
@@ -546,7 +546,7 @@ fn an_unreadable_file_is_reported_and_the_scan_goes_on() {
 
     let run = run_scan(&["scan", "locked.env"]);
     run.code(2);
-    assert!(run.stdout.contains("1 errors"), "{}", run.stdout);
+    assert!(run.stdout.contains("; 1 error\n"), "{}", run.stdout);
     assert!(
         run.stderr.contains("locked.env: cannot read"),
         "{}",
@@ -718,4 +718,35 @@ fn text_output_neutralises_control_characters_in_file_names() {
     // JSON escapes them, and keeps the name as it is.
     let run = sb.kw(&["scan", "--format", "json"]).run();
     assert_eq!(run.json()[0]["path"], "evil\x1b[2J\x1b]0;pwned\x07.env");
+}
+
+/// A FIFO or device named on the command line was skipped silently with exit 0: a scan
+/// that did not happen passed.
+#[test]
+fn a_named_device_is_an_error_not_a_silent_pass() {
+    let sb = Sandbox::new();
+    let run = sb.kw(&["scan", "/dev/zero"]).run();
+    run.code(2);
+    assert!(
+        run.stderr.contains("not a regular file or folder"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `scan -` read all of standard input whatever its size: `< /dev/zero` grew without
+/// bound. It is now held to --max-file-size.
+#[test]
+fn stdin_over_the_size_limit_is_refused() {
+    let sb = Sandbox::new();
+    let run = sb
+        .kw(&["scan", "--max-file-size", "100", "-"])
+        .stdin(vec![b'a'; 1000])
+        .run();
+    run.code(2);
+    assert!(
+        run.stderr.contains("larger than --max-file-size"),
+        "{}",
+        run.stderr
+    );
 }
