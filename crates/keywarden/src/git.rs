@@ -30,7 +30,14 @@ pub fn scan_staged(
     let opts = StagedOptions::default()
         .with_max_file_size(max_file_size)
         .with_index_file_from_env();
-    let changes = keywarden_git::staged::changes(repo, &opts).map_err(|e| error_chain(&e))?;
+    let changes = keywarden_git::staged::changes(repo, &opts).map_err(|e| {
+        let hint = match e {
+            keywarden_git::StagedError::Open { .. } => "; run it inside a git work tree",
+            keywarden_git::StagedError::Bare { .. } => "; staged needs a work tree",
+            _ => "",
+        };
+        format!("{}{hint}", error_chain(&e))
+    })?;
     let mut summary = Summary {
         unit: "staged files",
         ..Summary::default()
@@ -183,7 +190,13 @@ pub fn scan_history(scanner: &Scanner, repo: &Path, args: &HistoryArgs) -> Resul
             .map(|r| (r.finding.line as u32, r))
             .collect::<Vec<(u32, Record)>>()
     })
-    .map_err(|e| error_chain(&e))?;
+    .map_err(|e| {
+        let hint = match e {
+            keywarden_git::HistoryError::Open { .. } => "; pass the path of a git repository",
+            _ => "",
+        };
+        format!("{}{hint}", error_chain(&e))
+    })?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

@@ -531,7 +531,7 @@ fn run_staged(
         None => None,
     };
     let mut outcome = keywarden::git::scan_staged(&setup.scanner, repo, limit, check.as_ref())
-        .map_err(|e| Failure(format!("{e}; run keywarden staged inside a git work tree")))?;
+        .map_err(Failure)?;
     setup.filter_repo(&mut outcome.records, root.as_deref());
     finish(outcome, output, &setup.scanner)
 }
@@ -551,8 +551,7 @@ fn run_history(
             .and_then(Config::max_file_size)
             .unwrap_or(files::DEFAULT_MAX_FILE_SIZE);
     }
-    let mut outcome = keywarden::git::scan_history(&setup.scanner, repo, &args)
-        .map_err(|e| Failure(format!("{e}; pass the path of a git repository")))?;
+    let mut outcome = keywarden::git::scan_history(&setup.scanner, repo, &args).map_err(Failure)?;
     // Before filtering, so a secret of the baseline is masked in its commit's subject too.
     keywarden::git::redact_commit_summaries(&mut outcome.records, redaction(output));
     let root = keywarden::git::worktree_root(repo);
