@@ -180,11 +180,13 @@ hf() {
               + " | " + ($floors | map($x.median / . | fix(2)) | join(" | ")) + " |")
     ' "$res/$id.json" >>"$cur"
     if [[ ${HF_LIST:-true} == true ]]; then
-        echo >>"$cur"
-        for ((i = 0; i < ${#args[@]}; i += 3)); do
-            echo "- \`${args[i + 1]}\`: \`${args[i + 2]//$WORK/\$WORK}\`"
-        done >>"$cur"
-        echo >>"$cur"
+        {
+            echo
+            for ((i = 0; i < ${#args[@]}; i += 3)); do
+                echo "- \`${args[i + 1]}\`: \`${args[i + 2]//$WORK/\$WORK}\`"
+            done
+            echo
+        } >>"$cur"
     fi
 }
 
@@ -310,7 +312,8 @@ make_blob_repo() {
     if [[ ! -d $r ]]; then
         rm -rf "$r.tmp"
         git init -q -b main "$r.tmp"
-        # 57 bytes make one 76-column line of base64 and its newline: 77 bytes.
+        # 57 bytes make one 76-column line of base64 and its newline: 77 bytes (whole lines).
+        # shellcheck disable=SC2017
         random_bytes $((mib * 1048576 / 77 * 57)) | base64 -w76 >"$data/blob.txt"
         local blob tree commit
         blob=$(git -C "$r.tmp" hash-object -w "$data/blob.txt")
@@ -589,6 +592,7 @@ profile_one() {
     # A short run (staged) needs a higher rate for enough samples; long ones a lower for size.
     local hz=500
     [[ $case == staged ]] && hz=5000
+    # shellcheck disable=SC2086 # the command is split on purpose
     perf record -q -e cpu-clock -F "$hz" --call-graph dwarf,16384 -o "$res/perf-$case-graph.data" \
         -- $kw >/dev/null 2>&1 || true
     {
