@@ -387,11 +387,17 @@ impl Policy {
     /// touching the file system (this runs once per walked file); others are
     /// canonicalized.
     pub fn relative(&self, path: &Path) -> String {
-        let lexical = path.is_relative()
-            && !path
-                .components()
-                .any(|c| matches!(c, std::path::Component::ParentDir));
+        // Without a config there is nothing to be relative to, and no reason to touch
+        // the file system for every walked file.
+        if self.root_abs.is_none() {
+            let s = path.to_string_lossy().replace('\\', "/");
+            return s.strip_prefix("./").map(str::to_string).unwrap_or(s);
+        }
+        let lexical = !path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir));
         let abs = match (&self.cwd, lexical) {
+            (_, true) if path.is_absolute() => Some(path.to_path_buf()),
             (Some(cwd), true) => Some(cwd.join(path)),
             _ => path.canonicalize().ok(),
         };
