@@ -354,11 +354,19 @@ fn name_start(input: &[u8], start: usize) -> usize {
 }
 
 /// The line (without its terminator) that holds `offset`.
+///
+/// At most [`LINE_REACH`] bytes on either side are looked at: on a one-line file with
+/// many candidates, searching to the real line ends would make the scan quadratic.
 fn line_around(input: &[u8], offset: usize) -> &[u8] {
-    let start = memchr::memrchr(b'\n', &input[..offset]).map_or(0, |p| p + 1);
-    let end = memchr::memchr(b'\n', &input[offset..]).map_or(input.len(), |p| offset + p);
+    let low = offset.saturating_sub(LINE_REACH);
+    let high = (offset + LINE_REACH).min(input.len());
+    let start = memchr::memrchr(b'\n', &input[low..offset]).map_or(low, |p| low + p + 1);
+    let end = memchr::memchr(b'\n', &input[offset..high]).map_or(high, |p| offset + p);
     &input[start..end]
 }
+
+/// How far [`line_around`] looks for the ends of a line.
+const LINE_REACH: usize = 4096;
 
 /// Where secrets of several rules overlap, keeps only the highest-priority rule's
 /// findings; rules of equal priority are all kept.
@@ -394,12 +402,7 @@ fn locate(input: &[u8], findings: &mut [Finding]) {
     } else {
         0
     };
-    let mut cursor = Cursor {
-        input,
-        offset: 0,
-        line: 1,
-        line_start: 0,
-    };
+    let mut cursor = Cursor::new(input, bom);
     // Ends may come before later starts in input order, so locate them independently.
     let mut ends: Vec<(usize, usize)> = findings
         .iter()
@@ -408,48 +411,56 @@ fn locate(input: &[u8], findings: &mut [Finding]) {
         .collect();
     ends.sort_unstable();
     for f in findings.iter_mut() {
-        let (line, column) = cursor.advance(f.secret_span.start, bom);
+        let (line, column) = cursor.advance(f.secret_span.start);
         f.line = line;
         f.column = column;
     }
-    let mut cursor = Cursor {
-        input,
-        offset: 0,
-        line: 1,
-        line_start: 0,
-    };
+    let mut cursor = Cursor::new(input, bom);
     for (end, i) in ends {
-        let (line, column) = cursor.advance(end, bom);
+        let (line, column) = cursor.advance(end);
         findings[i].end_line = line;
         findings[i].end_column = column;
     }
 }
 
+/// Walks forward through the input once, keeping line and column, so locating every
+/// finding costs one pass over the input, even when thousands sit on one long line.
 struct Cursor<'a> {
     input: &'a [u8],
     offset: usize,
     line: usize,
+    /// The first counted byte of the current line (past a BOM on line 1).
     line_start: usize,
+    /// Characters from `line_start` to `offset`.
+    chars: usize,
 }
 
-impl Cursor<'_> {
+impl<'a> Cursor<'a> {
+    fn new(input: &'a [u8], bom: usize) -> Cursor<'a> {
+        Cursor {
+            input,
+            offset: bom.min(input.len()),
+            line: 1,
+            line_start: bom.min(input.len()),
+            chars: 0,
+        }
+    }
+
     /// Moves forward to `to` and returns its 1-based line and column.
-    fn advance(&mut self, to: usize, bom: usize) -> (usize, usize) {
-        for nl in memchr::memchr_iter(b'\n', &self.input[self.offset..to]) {
-            self.line += 1;
-            self.line_start = self.offset + nl + 1;
+    fn advance(&mut self, to: usize) -> (usize, usize) {
+        let to = to.max(self.offset);
+        let count = |bytes: &[u8]| bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+        match memchr::memrchr(b'\n', &self.input[self.offset..to]) {
+            Some(last) => {
+                let newlines = memchr::memchr_iter(b'\n', &self.input[self.offset..to]).count();
+                self.line += newlines;
+                self.line_start = self.offset + last + 1;
+                self.chars = count(&self.input[self.line_start..to]);
+            }
+            None => self.chars += count(&self.input[self.offset..to]),
         }
         self.offset = to;
-        let start = if self.line == 1 {
-            self.line_start.max(bom.min(to))
-        } else {
-            self.line_start
-        };
-        let chars = self.input[start..to]
-            .iter()
-            .filter(|&&b| (b as i8) >= -0x40)
-            .count();
-        (self.line, chars + 1)
+        (self.line, self.chars + 1)
     }
 }
 

@@ -43,6 +43,10 @@ pub struct Record {
     pub severity: Severity,
     /// The source line that holds the start of the secret, for text output.
     pub line_text: Option<String>,
+    /// Characters of the line cut from the front of `line_text` (0 when it starts the
+    /// line): long lines are kept only around the secret, so that a 100 MB one-line file
+    /// with many findings does not hold a copy of the line per finding.
+    pub line_offset: usize,
     /// The commit that introduced it, for history scans.
     pub commit: Option<CommitInfo>,
 }

@@ -37,6 +37,10 @@ pub struct TextWriter {
     pub redaction: Redaction,
 }
 
+/// Bytes around a finding within which other secrets may appear on its shown line (the
+/// line is kept up to 1 KiB around each secret, see `Record::line_offset`).
+const NEAR: usize = 3072;
+
 const MAX_SHOWN_LINE: usize = 160;
 
 /// Pieces of other secrets shorter than this are not masked on a shown line: a short line
@@ -67,16 +71,21 @@ impl TextWriter {
         records: &[Record],
         summary: &Summary,
     ) -> io::Result<()> {
-        // Every secret found in each file (each commit's copy of it, for history): a line
-        // can hold several, and the line shown for one must not print the others.
-        let mut secrets: BTreeMap<(&str, Option<&str>), Vec<&str>> = BTreeMap::new();
+        // Every secret found in each file (each commit's copy of it, for history), by
+        // position: a line can hold several, and the line shown for one must not print
+        // the others. Only those near a finding can be on the part of the line shown.
+        let mut secrets: BTreeMap<(&str, Option<&str>), Vec<(usize, &str)>> = BTreeMap::new();
         for r in records {
             secrets
                 .entry(source(r))
                 .or_default()
-                .push(&r.finding.secret);
+                .push((r.finding.secret_span.start, &r.finding.secret));
+        }
+        for list in secrets.values_mut() {
+            list.sort_unstable();
         }
         let mut last_path: Option<&str> = None;
+        let mut near: Vec<&str> = Vec::new();
         for r in records {
             if last_path != Some(r.path.as_str()) {
                 if last_path.is_some() {
@@ -85,8 +94,13 @@ impl TextWriter {
                 writeln!(out, "{}", self.paint("1;4", &sanitize(&r.path)))?;
                 last_path = Some(&r.path);
             }
-            let on_same_source = secrets.get(&source(r)).map_or(&[][..], Vec::as_slice);
-            self.write_record(out, r, on_same_source)?;
+            let all = secrets.get(&source(r)).map_or(&[][..], Vec::as_slice);
+            let at = r.finding.secret_span.start;
+            let lo = all.partition_point(|(s, _)| *s + NEAR < at);
+            let hi = all.partition_point(|(s, _)| *s <= at + NEAR);
+            near.clear();
+            near.extend(all[lo..hi].iter().map(|(_, secret)| *secret));
+            self.write_record(out, r, &near)?;
         }
         if !records.is_empty() {
             writeln!(out)?;
@@ -124,8 +138,13 @@ impl TextWriter {
             )?;
         }
         if let Some(line) = &r.line_text {
-            let (before, secret_shown, after) =
-                self.line_parts(line, f.column, &f.secret, &shown, secrets);
+            let (before, secret_shown, after) = self.line_parts(
+                line,
+                f.column.saturating_sub(r.line_offset).max(1),
+                &f.secret,
+                &shown,
+                secrets,
+            );
             writeln!(
                 out,
                 "    {before}{}{after}",
@@ -309,6 +328,7 @@ mod tests {
             title: "Test".into(),
             severity: Severity::High,
             line_text: Some(line.into()),
+            line_offset: 0,
             commit: None,
         }
     }

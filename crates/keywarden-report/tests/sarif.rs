@@ -152,6 +152,7 @@ fn scan(path: &str, input: &str, commit: Option<&CommitInfo>) -> Vec<Record> {
                 title: rule.title().to_string(),
                 severity: rule.severity(),
                 line_text,
+                line_offset: 0,
                 commit: commit.cloned(),
                 finding,
             }
@@ -599,6 +600,7 @@ fn a_rule_missing_from_the_rule_list_gets_a_descriptor() {
         title: "Custom token".into(),
         severity: Severity::Medium,
         line_text: None,
+        line_offset: 0,
         commit: None,
     };
     let log = log_of(&[record], Redaction::Prefix);

@@ -88,7 +88,7 @@ pub fn scan_commit_message(scanner: &Scanner, display: &str, message: &[u8]) -> 
     let mut outcome = crate::files::scan_input(scanner, display, message);
     outcome
         .records
-        .retain(|r| !r.line_text.as_deref().unwrap_or("").starts_with('#'));
+        .retain(|r| r.line_offset > 0 || !r.line_text.as_deref().unwrap_or("").starts_with('#'));
     outcome.summary.unit = "commit messages";
     outcome
 }

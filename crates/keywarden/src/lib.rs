@@ -18,11 +18,14 @@ pub fn records(scanner: &Scanner, path: &str, input: &[u8], findings: Vec<Findin
         .into_iter()
         .map(|finding| {
             let rule = &scanner.rules()[finding.rule_index];
+            let (line_text, line_offset) =
+                content::line_window(input, &finding.secret_span, finding.column);
             Record {
                 path: path.to_string(),
                 title: rule.title().to_string(),
                 severity: rule.severity(),
-                line_text: Some(content::line_at(input, finding.secret_span.start)),
+                line_text: Some(line_text),
+                line_offset,
                 commit: None,
                 finding,
             }

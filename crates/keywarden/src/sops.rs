@@ -59,6 +59,7 @@ fn record(display: &str, regex: &str) -> Record {
         title: format!("{TITLE} (path_regex `{regex}`): encrypt it with sops"),
         severity: Severity::High,
         line_text: None,
+        line_offset: 0,
         commit: None,
     }
 }
