@@ -37,6 +37,9 @@ pub struct TextWriter {
     pub redaction: Redaction,
 }
 
+/// Where a record's secrets live: its path, and its commit for history findings.
+type Source<'a> = (&'a str, Option<&'a str>);
+
 /// Bytes around a finding within which other secrets may appear on its shown line (the
 /// line is kept up to 1 KiB around each secret, see `Record::line_offset`).
 const NEAR: usize = 3072;
@@ -74,7 +77,7 @@ impl TextWriter {
         // Every secret found in each file (each commit's copy of it, for history), by
         // position: a line can hold several, and the line shown for one must not print
         // the others. Only those near a finding can be on the part of the line shown.
-        let mut secrets: BTreeMap<(&str, Option<&str>), Vec<(usize, &str)>> = BTreeMap::new();
+        let mut secrets: BTreeMap<Source<'_>, Vec<(usize, &str)>> = BTreeMap::new();
         for r in records {
             secrets
                 .entry(source(r))
