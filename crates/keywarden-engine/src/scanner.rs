@@ -12,7 +12,7 @@
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex_automata::Input;
+use regex_automata::{Anchored, Input};
 use sha2::{Digest, Sha256};
 
 use crate::error::RuleError;
@@ -77,6 +77,15 @@ struct Target {
     /// A `file_keywords` entry: it gates the rule for the whole input.
     file_level: bool,
 }
+
+/// Matches longer than this (or than four windows of their rule, if that is more) are
+/// not secrets and are skipped without resolving their groups. The longest real ones,
+/// PEM and PGP private key blocks, take a few KB; a generic `NAME=VALUE` pattern applied
+/// to a minified file or a long line of `token=token=...` can match megabytes.
+const MAX_MATCH_LEN: usize = 64 * 1024;
+
+/// How far a name is followed left of a match (see `name_start`).
+const MAX_NAME_LEN: usize = 256;
 
 /// Scans bytes for secrets with a compiled rule set.
 ///
@@ -205,7 +214,8 @@ impl Scanner {
                     continue;
                 }
                 let w = self.rules[t.rule].window();
-                let range = hit.start().saturating_sub(w)..(hit.end() + w).min(input.len());
+                let range =
+                    hit.start().saturating_sub(w)..hit.end().saturating_add(w).min(input.len());
                 let list = &mut windows[t.rule];
                 match list.last_mut() {
                     Some(last) if range.start <= last.end => {
@@ -245,19 +255,36 @@ impl Scanner {
         let Some(compiled) = rule.compiled() else {
             return;
         };
+        let max_match = MAX_MATCH_LEN.max(rule.window().saturating_mul(4));
         for (regex, &group) in compiled.regexes.iter().zip(&compiled.secret_group) {
             let mut caps = regex.create_captures();
             for window in windows {
                 let mut at = window.start;
                 while at < window.end {
+                    // Find the match with the DFAs alone, and resolve capture groups only
+                    // over the match itself, and only if it is not absurdly long: groups
+                    // need an NFA simulation, far slower than the DFAs, and a pattern that
+                    // ends in `{11,}` can match megabytes of a file with no line breaks.
                     let search = Input::new(input).span(at..window.end);
-                    regex.search_captures(&search, &mut caps);
-                    let Some(m) = caps.get_match() else { break };
+                    let Some(m) = regex.search(&search) else {
+                        break;
+                    };
                     at = if m.end() > m.start() {
                         m.end()
                     } else {
                         m.end() + 1
                     };
+                    if m.len() > max_match {
+                        log::debug!(
+                            "rule {}: skipped a {}-byte match at {}",
+                            rule.id(),
+                            m.len(),
+                            m.start()
+                        );
+                        continue;
+                    }
+                    let exact = Input::new(input).span(m.range()).anchored(Anchored::Yes);
+                    regex.search_captures(&exact, &mut caps);
                     let Some(secret) = caps.get_group(group) else {
                         continue;
                     };
@@ -344,13 +371,16 @@ impl Scanner {
 }
 
 /// Extends `start` left over identifier characters, so a match that begins inside a
-/// name (`key` of `secret-key`) is judged by the whole name.
+/// name (`key` of `secret-key`) is judged by the whole name. Names are followed for at
+/// most [`MAX_NAME_LEN`] bytes, so a long run of letters costs each match that much and
+/// no more.
 fn name_start(input: &[u8], start: usize) -> usize {
     let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
-    input[..start]
+    let floor = start.saturating_sub(MAX_NAME_LEN);
+    input[floor..start]
         .iter()
         .rposition(|&b| !is_name(b))
-        .map_or(0, |p| p + 1)
+        .map_or(floor, |p| floor + p + 1)
 }
 
 /// The line (without its terminator) that holds `offset`.
