@@ -213,7 +213,7 @@ impl Config {
         };
         for file in &self.raw.rules.files {
             let full = self.root.join(file);
-            let text = std::fs::read_to_string(&full).map_err(|source| ConfigError::Read {
+            let text = read_regular_file(&full).map_err(|source| ConfigError::Read {
                 path: full.clone(),
                 source,
             })?;
@@ -296,6 +296,22 @@ impl Config {
             })
             .map(|i| i + 1)
     }
+}
+
+/// Reads a rule file named by a config, which must be a regular file (after following
+/// links): the config comes with the repository being scanned, and a rule file that is
+/// `/dev/zero`, a FIFO or `/dev/stdin` (by path or through a link in the repository)
+/// would be read forever or block the scan. (`--config` itself may be a pipe: the user
+/// names it.)
+fn read_regular_file(path: &Path) -> std::io::Result<String> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a folder, device or pipe); name a TOML file",
+        ));
+    }
+    std::fs::read_to_string(path)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
