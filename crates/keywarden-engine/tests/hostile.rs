@@ -90,7 +90,8 @@ fn of_rule(findings: &[Finding], rule_id: &str) -> Vec<(std::ops::Range<usize>, 
 
 /// Bytes that no keyword and no secret alphabet contains: invalid UTF-8 (stray
 /// continuation bytes, truncated sequences, overlong forms, surrogates), NUL, controls.
-const GARBAGE: &[u8] = b"\xff\xfe\x00\x80\xbf\xc0\xc1\xc3\x28\xe2\x82\xed\xa0\x80\xf0\x9f\x92\x01\x1b\x7f\x00\xf8\x88\x80\x80\x80";
+const GARBAGE: &[u8] = b"\xff\xfe\x00\x80\xbf\xc0\xc1\xc3\x28\xe2\x82\xed\xa0\x80\
+    \xf0\x9f\x92\x01\x1b\x7f\x00\xf8\x88\x80\x80\x80";
 
 // ---------------------------------------------------------------------------------------
 // Encodings and odd bytes around secrets
@@ -255,7 +256,7 @@ fn every_rule_example_survives_garbage_before_and_after() {
                 let got = of_rule(&found, rule.id());
                 if got != shifted {
                     failures.push(format!(
-                        "{} example {i} with {} garbage bytes before: {got:?} instead of {shifted:?}",
+                        "{} example {i}, {} garbage bytes before: {got:?}, not {shifted:?}",
                         rule.id(),
                         prefix.len()
                     ));
@@ -717,18 +718,26 @@ patterns = ['(?P<secret>kw[0-9a-f]{{8}})']
 /// Rule files that are not what they claim fail with an error, not a panic.
 #[test]
 fn malformed_rule_files_are_errors() {
-    for text in [
-        "[[rules]]\nid = \"x\"",
-        "[[rules]]\nid = \"\"\ntitle = \"t\"\nseverity = \"low\"\nkeywords = [\"a\"]\npatterns = ['(?P<secret>a)']",
-        "[[rules]]\nid = \"x\"\ntitle = \"t\"\nseverity = \"low\"\nkeywords = [\"\"]\npatterns = ['(?P<secret>a)']",
-        "[[rules]]\nid = \"x\"\ntitle = \"t\"\nseverity = \"low\"\nkeywords = [\"a\"]\npatterns = ['(?P<secret>a)']\nwindow = -1",
-        "[[rules]]\nid = \"x\"\ntitle = \"t\"\nseverity = \"low\"\nkeywords = [\"a\"]\npatterns = ['(?P<secret>a)']\nmin_entropy = nan",
-        "[[rules]]\nid = \"x\"\ntitle = \"t\"\nseverity = \"low\"\nkeywords = [\"a\"]\npatterns = ['(?<=a)(?P<secret>a)']",
-        "[[rules]]\nid = \"x\"\ntitle = \"t\"\nseverity = \"low\"\nkeywords = [\"a\"]\npatterns = ['(?P<secret>a)(?P<secret>b)']",
-        "\u{feff}[[rules]]",
-        "[[rules]]\n\0",
-        "rules = 5",
-    ] {
+    // A valid rule up to its last line; each case appends what breaks it.
+    const RULE: &str = "[[rules]]\ntitle = \"t\"\nseverity = \"low\"\n";
+    let with = |rest: &str| format!("{RULE}{rest}");
+    let ok_id = "id = \"x\"\nkeywords = [\"a\"]\n";
+    let cases = [
+        "[[rules]]\nid = \"x\"".to_string(),
+        with("id = \"\"\nkeywords = [\"a\"]\npatterns = ['(?P<secret>a)']"),
+        with("id = \"x\"\nkeywords = [\"\"]\npatterns = ['(?P<secret>a)']"),
+        with(&format!("{ok_id}patterns = ['(?P<secret>a)']\nwindow = -1")),
+        with(&format!(
+            "{ok_id}patterns = ['(?P<secret>a)']\nmin_entropy = nan"
+        )),
+        with(&format!("{ok_id}patterns = ['(?<=a)(?P<secret>a)']")),
+        with(&format!("{ok_id}patterns = ['(?P<secret>a)(?P<secret>b)']")),
+        "\u{feff}[[rules]]".to_string(),
+        "[[rules]]\n\0".to_string(),
+        "rules = 5".to_string(),
+    ];
+    for text in &cases {
+        let text = text.as_str();
         let mut set = RuleSet::new();
         let err = set.add_toml("hostile.toml", text).expect_err(text);
         assert!(!err.to_string().is_empty());

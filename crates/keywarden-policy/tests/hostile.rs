@@ -44,7 +44,8 @@ fn a_regular_rule_file_still_loads() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(
         dir.path().join("rules.toml"),
-        "[[rules]]\nid = \"r\"\ntitle = \"t\"\nseverity = \"low\"\nkeywords = [\"k\"]\npatterns = ['(?P<secret>k[0-9]{4})']\n",
+        "[[rules]]\nid = \"r\"\ntitle = \"t\"\nseverity = \"low\"\nkeywords = [\"k\"]\n\
+            patterns = ['(?P<secret>k[0-9]{4})']\n",
     )
     .expect("writes");
     let config = config_with_rule_file(dir.path(), "rules.toml");
@@ -69,7 +70,8 @@ fn hostile_config_text_is_an_error_or_harmless() {
         "[rules.overrides.jwt]\nmin_entropy = inf",
         "[scan]\nmax_file_size = -1",
         "[scan]\nmax_file_size = 18446744073709551616",
-        "[[rule]]\nid = \"x\"\ntitle = \"t\"\nseverity = \"low\"\nkeywords = [\"k\"]\npatterns = ['(?P<secret>k{100000}{100000})']",
+        "[[rule]]\nid = \"x\"\ntitle = \"t\"\nseverity = \"low\"\nkeywords = [\"k\"]\n\
+            patterns = ['(?P<secret>k{100000}{100000})']",
         "\u{0}",
         "\u{feff}[allowlist]",
     ] {
@@ -98,8 +100,10 @@ fn hostile_baselines_are_errors() {
         b"{\"version\": 1e999, \"findings\": []}",
         b"{\"version\": -1, \"findings\": []}",
         b"{\"version\": 4294967297, \"findings\": []}",
-        b"{\"version\": 1, \"findings\": [{\"fingerprint\": \"\xff\xfe\", \"rule_id\": \"x\", \"path\": \"p\"}]}",
-        b"{\"version\": 1, \"findings\": [{\"fingerprint\": \"\\ud800\", \"rule_id\": \"x\", \"path\": \"p\"}]}",
+        b"{\"version\": 1, \"findings\": [{\"fingerprint\": \"\xff\xfe\",\
+            \x20\"rule_id\": \"x\", \"path\": \"p\"}]}",
+        b"{\"version\": 1, \"findings\": [{\"fingerprint\": \"\\ud800\",\
+            \x20\"rule_id\": \"x\", \"path\": \"p\"}]}",
         b"{\"version\": 1, \"findings\": {}}",
         b"{\"version\": 1, \"findings\": [], \"extra\": true}",
         b"\xef\xbb\xbf{\"version\": 1, \"findings\": []}",
