@@ -37,16 +37,6 @@ fn utf16(bytes: &[u8], decode: fn([u8; 2]) -> u16) -> String {
         .collect()
 }
 
-/// The line that holds byte `offset`, lossily decoded, without its line terminator.
-pub fn line_at(input: &[u8], offset: usize) -> String {
-    let offset = offset.min(input.len());
-    let start = memchr::memrchr(b'\n', &input[..offset]).map_or(0, |p| p + 1);
-    let end = memchr::memchr(b'\n', &input[offset..]).map_or(input.len(), |p| offset + p);
-    let line = &input[start..end];
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    String::from_utf8_lossy(line).into_owned()
-}
-
 /// Bytes of context kept on each side of a secret when its line is longer.
 const LINE_CONTEXT: usize = 1024;
 
@@ -131,10 +121,5 @@ mod tests {
             line_window(b"a=SECRET\r\nb", &(2..8), 3),
             ("a=SECRET".to_string(), 0)
         );
-    }
-
-    #[test]
-    fn line_at_strips_crlf() {
-        assert_eq!(line_at(b"a\r\nbc\r\nd", 4), "bc");
     }
 }
