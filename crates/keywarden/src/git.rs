@@ -221,13 +221,14 @@ pub fn scan_history(scanner: &Scanner, repo: &Path, args: &HistoryArgs) -> Resul
         })
         .collect();
     records.sort_by(|a, b| {
-        let key = |r: &Record| {
+        // Borrowed, not cloned: the comparator runs n log n times.
+        fn key(r: &Record) -> (Option<&str>, &str, usize) {
             (
-                r.commit.as_ref().map(|c| c.date.clone()),
-                r.path.clone(),
+                r.commit.as_ref().map(|c| c.date.as_str()),
+                r.path.as_str(),
                 r.finding.line,
             )
-        };
+        }
         key(a).cmp(&key(b))
     });
     let s = &report.summary;
