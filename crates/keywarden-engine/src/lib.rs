@@ -7,7 +7,8 @@
 //!
 //! # How a scan decides
 //! 1. **Keywords.** One Aho-Corasick pass finds every rule's keywords at once. No hit, no
-//!    further work: clean input costs one SIMD-accelerated pass.
+//!    further work: clean input costs that one pass (a DFA walked on four segments at
+//!    once, see `keywords.rs`).
 //! 2. **Regexes near hits.** Each rule's regexes (linear-time regex-automata) run only in
 //!    windows around its keyword hits, and each has a `secret` capture group.
 //! 3. **Judgement.** Placeholders and references (`${VAR}`, `<API_KEY>`, `changeme`,
@@ -30,6 +31,7 @@
 
 mod error;
 pub mod filter;
+mod keywords;
 mod rule;
 mod ruleset;
 mod scanner;

@@ -2,7 +2,7 @@
 //!
 //! # Cost
 //! A scan is one Aho-Corasick pass over the input for the keywords of every rule at once
-//! (SIMD-accelerated when the keyword set allows it). Input with no keyword hit costs that
+//! (an interleaved DFA walk, see [`crate::keywords`]). Input with no keyword hit costs that
 //! pass and nothing more. Each hit opens a window of `window` bytes on either side for
 //! the rules that own the keyword; overlapping windows of a rule are merged, so no byte is
 //! searched twice by the same rule. Regexes (regex-automata, linear time) run only inside
@@ -11,12 +11,12 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{Anchored, Input};
 use sha2::{Digest, Sha256};
 
 use crate::error::RuleError;
 use crate::filter;
+use crate::keywords::{Hit, Keywords};
 use crate::rule::{Confidence, Rule, Validator};
 use crate::ruleset::RuleSet;
 use crate::score;
@@ -106,7 +106,7 @@ const MAX_NAME_LEN: usize = 256;
 #[derive(Debug)]
 pub struct Scanner {
     rules: Vec<Rule>,
-    automaton: AhoCorasick,
+    automaton: Keywords,
     targets: Vec<Vec<Target>>,
 }
 
@@ -136,18 +136,7 @@ impl Scanner {
                 }
             }
         }
-        let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&keywords)
-            .or_else(|_| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&keywords)
-            })
-            .map_err(|e| RuleError::Automaton(e.to_string()))?;
+        let automaton = Keywords::new(&keywords).map_err(RuleError::Automaton)?;
         log::debug!(
             "compiled {} rules, {} keywords, automaton {} bytes",
             rules.len(),
@@ -169,7 +158,9 @@ impl Scanner {
     /// How many keyword occurrences the prefilter sees in `input` (overlapping ones
     /// included): the number of places where regexes may run. For benchmarks and tests.
     pub fn keyword_hits(&self, input: &[u8]) -> usize {
-        self.automaton.find_overlapping_iter(input).count()
+        let mut hits = Vec::new();
+        self.automaton.find_all(input, &mut hits);
+        hits.len()
     }
 
     /// Scans `input` and returns its findings in input order.
@@ -207,15 +198,16 @@ impl Scanner {
     fn windows(&self, input: &[u8], path: Option<&str>) -> Vec<Vec<Range<usize>>> {
         let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.rules.len()];
         let mut file_ok = vec![false; self.rules.len()];
-        for hit in self.automaton.find_overlapping_iter(input) {
-            for t in &self.targets[hit.pattern().as_usize()] {
+        let mut hits: Vec<Hit> = Vec::new();
+        self.automaton.find_all(input, &mut hits);
+        for hit in hits {
+            for t in &self.targets[hit.keyword] {
                 if t.file_level {
                     file_ok[t.rule] = true;
                     continue;
                 }
                 let w = self.rules[t.rule].window();
-                let range =
-                    hit.start().saturating_sub(w)..hit.end().saturating_add(w).min(input.len());
+                let range = hit.start.saturating_sub(w)..hit.end.saturating_add(w).min(input.len());
                 let list = &mut windows[t.rule];
                 match list.last_mut() {
                     Some(last) if range.start <= last.end => {
