@@ -44,6 +44,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cache_tree;
 pub mod history;
 pub mod hooks;
 pub mod staged;

@@ -16,14 +16,18 @@
 //! (`git add -N`) and unmerged (conflicted) entries. Symbolic links are not followed: the
 //! link's target text is the content.
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
 use gix::bstr::{BStr, BString};
+use gix::diff::Rewrites;
 use gix::diff::index::ChangeRef;
+use gix::diff::rewrites::CopySource;
 use gix::index::entry::{Flags, Mode, Stage};
 use gix::status::tree_index::TrackRenames;
 
+use crate::cache_tree;
 use crate::util::{self, OpenFailure};
 
 /// Options for [`changes`].
@@ -309,10 +313,9 @@ pub fn changes(repo_path: &Path, opts: &StagedOptions) -> Result<StagedChanges, 
     };
     collect_unscannable_entries(&index, &mut out.skipped);
 
-    let renames = if opts.detect_renames {
-        TrackRenames::AsConfigured
-    } else {
-        TrackRenames::Disabled
+    let diff_err = |source| StagedError::Diff {
+        path: index_path.clone(),
+        source,
     };
     // gix's default pathspec matches only the current folder's prefix, so a hook run
     // from a subfolder would miss files elsewhere; an empty pathspec that matches
@@ -329,21 +332,38 @@ pub fn changes(repo_path: &Path, opts: &StagedOptions) -> Result<StagedChanges, 
             path: index_path.clone(),
             source,
         })?;
-    let mut changes = Vec::new();
-    repo.tree_index_status(
-        &tree_id,
-        &index,
-        Some(&mut pathspec),
-        renames,
-        |change, _, _| {
-            changes.push(change.into_owned());
-            Ok(std::ops::ControlFlow::Continue(()))
-        },
-    )
-    .map_err(|source| StagedError::Diff {
-        path: index_path.clone(),
-        source,
-    })?;
+    let rewrites =
+        configured_rewrites(&repo, opts.detect_renames, &mut pathspec).map_err(diff_err)?;
+    let (mut search, _) = pathspec.into_parts();
+
+    // Copies found among all of HEAD's files need all of HEAD; nothing else does.
+    let needs_all_of_head = rewrites
+        .and_then(|r| r.copies)
+        .is_some_and(|c| c.source == CopySource::FromSetOfModifiedFilesAndAllSources);
+    let narrowed = if unborn_head || needs_all_of_head {
+        None
+    } else {
+        cache_tree::narrow(&repo, tree_id, &index).map_err(diff_err)?
+    };
+    let full_head;
+    let (head, staged): (&gix::index::State, &gix::index::State) = match &narrowed {
+        Some(narrowed) => {
+            log::debug!(
+                "staged: the cache-tree proves {} of {} index entries unchanged; \
+                 read {} tree(s) of HEAD",
+                narrowed.pruned_entries,
+                index.entries().len(),
+                narrowed.trees_read
+            );
+            (&narrowed.head, &narrowed.index)
+        }
+        None => {
+            log::debug!("staged: no usable cache-tree; reading all of HEAD's trees");
+            full_head = repo.index_from_tree(&tree_id).map_err(diff_err)?;
+            (&full_head, &index)
+        }
+    };
+    let changes = diff(&repo, head, staged, rewrites, &mut search).map_err(diff_err)?;
 
     for change in changes {
         let Some(staged) = StagedEntry::from_change(change) else {
@@ -370,12 +390,30 @@ pub fn changes(repo_path: &Path, opts: &StagedOptions) -> Result<StagedChanges, 
     Ok(out)
 }
 
+/// The index to compare: the repository's own, shared with gix's cache rather than copied
+/// (a copy of a 100,000-entry index costs milliseconds), or one read from another file.
+enum LoadedIndex {
+    Shared(gix::worktree::Index),
+    Read(Box<gix::index::File>),
+}
+
+impl std::ops::Deref for LoadedIndex {
+    type Target = gix::index::State;
+
+    fn deref(&self) -> &gix::index::State {
+        match self {
+            LoadedIndex::Shared(index) => index,
+            LoadedIndex::Read(index) => index,
+        }
+    }
+}
+
 /// Load the index to compare: the one named in the options, or the repository's own.
 fn load_index(
     repo: &gix::Repository,
     repo_path: &Path,
     opts: &StagedOptions,
-) -> Result<(PathBuf, gix::index::State), StagedError> {
+) -> Result<(PathBuf, LoadedIndex), StagedError> {
     if let Some(file) = &opts.index_file {
         let path = match repo.workdir() {
             Some(root) if file.is_relative() => root.join(file),
@@ -391,7 +429,7 @@ fn load_index(
             path: path.clone(),
             source: gix::Error::from_error(err),
         })?;
-        return Ok((path, index.into()));
+        return Ok((path, LoadedIndex::Read(Box::new(index))));
     }
     if repo.is_bare() {
         return Err(StagedError::Bare {
@@ -403,7 +441,67 @@ fn load_index(
         path: path.clone(),
         source,
     })?;
-    Ok((path, gix::index::State::clone(&index)))
+    Ok((path, LoadedIndex::Shared(index)))
+}
+
+/// The rename tracking configured for comparing the index with `HEAD`, or `None` if it is off:
+/// `status.renames` and `status.renameLimit`, each falling back to its `diff.` key, as
+/// `git status` reads them (renames on by default).
+///
+/// gix resolves these keys only inside `tree_index_status`; run on the empty tree and an
+/// empty index, it reads no object and reports the options it gave its rename tracker.
+fn configured_rewrites<'repo>(
+    repo: &'repo gix::Repository,
+    detect_renames: bool,
+    pathspec: &mut gix::Pathspec<'repo>,
+) -> Result<Option<Rewrites>, gix::Error> {
+    if !detect_renames {
+        return Ok(None);
+    }
+    let outcome = repo.tree_index_status(
+        &ObjectId::empty_tree(repo.object_hash()),
+        &gix::index::State::new(repo.object_hash()),
+        Some(pathspec),
+        TrackRenames::AsConfigured,
+        |_, _, _| Ok(ControlFlow::Continue(())),
+    )?;
+    Ok(outcome.rewrite.map(|r| r.options))
+}
+
+/// Every difference between `head` and `index` (both sorted like an index), with renames
+/// and copies tracked as `rewrites` says: the comparison `git diff --cached` makes.
+fn diff(
+    repo: &gix::Repository,
+    head: &gix::index::State,
+    index: &gix::index::State,
+    rewrites: Option<Rewrites>,
+    search: &mut gix::pathspec::Search,
+) -> Result<Vec<ChangeRef<'static, 'static>>, gix::Error> {
+    let mut resource_cache = match rewrites {
+        Some(_) => Some(repo.diff_resource_cache_for_tree_diff()?),
+        None => None,
+    };
+    let rewrite_options = rewrites
+        .zip(resource_cache.as_mut())
+        .map(|(rewrites, cache)| gix::diff::index::RewriteOptions {
+            resource_cache: cache,
+            find: repo,
+            rewrites,
+        });
+    let mut changes = Vec::new();
+    gix::diff::index(
+        head,
+        index,
+        |change| {
+            changes.push(change.into_owned());
+            Ok(ControlFlow::Continue(()))
+        },
+        rewrite_options,
+        search,
+        // The pathspec has no patterns, so none asks for attributes.
+        &mut |_, _, _, _| false,
+    )?;
+    Ok(changes)
 }
 
 /// Record index entries that can never be scanned: intent-to-add and unmerged ones.
