@@ -228,6 +228,23 @@ impl Config {
             set.add_toml(&self.path.display().to_string(), &text)
                 .map_err(rule_err)?;
         }
+        // A per-rule allowlist for a rule that does not exist is a typo that would leave
+        // the findings it meant to silence in place. Built-in ids stay valid when the
+        // built-in rules are switched off for this run.
+        for id in self.raw.rule_allowlists.keys() {
+            let known = id == crate::sops::UNENCRYPTED_SOPS_RULE
+                || set.rules().iter().any(|r| r.id() == id)
+                || RuleSet::builtin().is_ok_and(|b| b.rules().iter().any(|r| r.id() == id));
+            if !known {
+                return Err(invalid_at(
+                    &format!("rule-allowlist.{id}"),
+                    format!(
+                        "[rule-allowlist.{id}] names `{id}`, which is not a rule; \
+                         see `keywarden rules`"
+                    ),
+                ));
+            }
+        }
         for id in &self.raw.rules.disable {
             if !set.remove(id) {
                 return Err(invalid_at(
@@ -468,6 +485,24 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(Path::new(".keywarden.toml"), Path::new("."), text)
+    }
+
+    #[test]
+    fn a_rule_allowlist_for_an_unknown_rule_is_an_error_at_its_line() {
+        let text = "[allowlist]\npaths = []\n\n[rule-allowlist.jtw]\nsecrets = ['x']\n";
+        let config = parse(text).expect("well-formed");
+        let mut set = RuleSet::builtin().expect("built-in rules");
+        let err = config.apply_rules(&mut set).expect_err("jtw is a typo");
+        let msg = err.to_string();
+        assert!(msg.starts_with(".keywarden.toml:4:"), "{msg}");
+        assert!(msg.contains("`jtw`, which is not a rule"), "{msg}");
+        // A real rule, the SOPS pseudo-rule, and a built-in rule in a run without the
+        // built-in rules are all accepted.
+        for id in ["jwt", crate::sops::UNENCRYPTED_SOPS_RULE] {
+            let ok = parse(&format!("[rule-allowlist.{id}]\nsecrets = ['x']\n")).unwrap();
+            ok.apply_rules(&mut RuleSet::builtin().unwrap()).expect(id);
+            ok.apply_rules(&mut RuleSet::new()).expect(id);
+        }
     }
 
     #[test]
