@@ -5,20 +5,19 @@
 //! Findings come from real scans with the built-in rules. The fake secrets are generated
 //! at run time, so this file holds no secret-shaped literal for a scanner to trip over.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-use jsonschema::Validator;
 use keywarden_engine::{Confidence, Finding, RuleSet, Scanner, Severity};
 use keywarden_report::sarif::{
     FINGERPRINT_KEY, PATH_FINGERPRINT_KEY, SarifLog, ToolInfo, VersionControl, write_sarif,
 };
 use keywarden_report::{CommitInfo, Record, Redaction};
 use serde_json::{Value, json};
+use support::sarif_schema::{assert_valid_sarif as assert_valid, sarif_errors as schema_errors};
 
-const SCHEMA_PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/schemas/sarif-schema-2.1.0.json"
-);
+mod support {
+    pub mod sarif_schema;
+}
 
 /// Rules of the two severities the built-in rules do not use, so every level is covered.
 const TEST_RULES: &str = r#"
@@ -54,38 +53,6 @@ fn tool() -> ToolInfo {
     ToolInfo::new("keywarden", "0.1.0", "https://example.invalid/keywarden")
 }
 
-/// The SARIF schema (draft-04, as its `$schema` says), with formats checked.
-///
-/// Draft-04 has no `uri-reference` format, so the validator would skip the one format that
-/// checks `artifactLocation.uri`; it is registered here with the crate's own draft-07 check.
-fn validator() -> &'static Validator {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        let text = std::fs::read_to_string(SCHEMA_PATH)
-            .unwrap_or_else(|e| panic!("read the SARIF schema at {SCHEMA_PATH}: {e}"));
-        let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
-        assert_eq!(schema["$schema"], "http://json-schema.org/draft-04/schema#");
-        let uri_ref = Arc::new(
-            jsonschema::draft7::options()
-                .should_validate_formats(true)
-                .build(&json!({ "format": "uri-reference" }))
-                .expect("uri-reference schema"),
-        );
-        jsonschema::draft4::options()
-            .should_validate_formats(true)
-            .with_format("uri-reference", move |s| uri_ref.is_valid(&json!(s)))
-            .build(&schema)
-            .expect("the SARIF schema compiles without fetching anything")
-    })
-}
-
-fn schema_errors(log: &Value) -> Vec<String> {
-    validator()
-        .iter_errors(log)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
-}
-
 /// Checks a log against the schema. With `KEYWARDEN_SARIF_OUT` set to a directory, also
 /// writes it there as `<name>.sarif`, for validators outside Rust (the SARIF multitool).
 fn check(name: &str, log: &Value) {
@@ -95,16 +62,6 @@ fn check(name: &str, log: &Value) {
         let text = serde_json::to_string_pretty(log).expect("serialises");
         std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
     }
-}
-
-fn assert_valid(log: &Value) {
-    let errors = schema_errors(log);
-    assert!(
-        errors.is_empty(),
-        "the log breaks the SARIF schema:\n{}\n{}",
-        errors.join("\n"),
-        serde_json::to_string_pretty(log).unwrap_or_default()
-    );
 }
 
 /// A deterministic string of `len` characters of `alphabet`; secret-shaped but made up.

@@ -12,11 +12,9 @@ use std::ffi::OsStr;
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use jsonschema::Validator;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_keywarden");
@@ -498,54 +496,11 @@ pub fn assert_unchanged(
 // ---------------------------------------------------------------------------------------
 // SARIF.
 
-const SCHEMA_PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/schemas/sarif-schema-2.1.0.json"
-);
-
-/// The official SARIF 2.1.0 schema (draft-04) with format checks on. Draft-04 has no
-/// `uri-reference` format, which checks `artifactLocation.uri`, so it is added from the
-/// validator's draft-07 check. Nothing is fetched.
-fn validator() -> &'static Validator {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        let text = std::fs::read_to_string(SCHEMA_PATH)
-            .unwrap_or_else(|e| panic!("read the SARIF schema at {SCHEMA_PATH}: {e}"));
-        let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
-        assert_eq!(schema["$schema"], "http://json-schema.org/draft-04/schema#");
-        let uri_ref = Arc::new(
-            jsonschema::draft7::options()
-                .should_validate_formats(true)
-                .build(&json!({ "format": "uri-reference" }))
-                .expect("uri-reference schema"),
-        );
-        jsonschema::draft4::options()
-            .should_validate_formats(true)
-            .with_format("uri-reference", move |s| uri_ref.is_valid(&json!(s)))
-            .build(&schema)
-            .expect("the SARIF schema compiles")
-    })
-}
-
-/// The schema errors of a log, one line each.
-pub fn sarif_errors(log: &Value) -> Vec<String> {
-    validator()
-        .iter_errors(log)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect()
-}
-
-/// Asserts a log is valid SARIF 2.1.0.
-#[track_caller]
-pub fn assert_valid_sarif(log: &Value) {
-    let errors = sarif_errors(log);
-    assert!(
-        errors.is_empty(),
-        "the log breaks the SARIF schema:\n{}\n{}",
-        errors.join("\n"),
-        serde_json::to_string_pretty(log).unwrap_or_default()
-    );
-}
+#[path = "../../../keywarden-report/tests/support/sarif_schema.rs"]
+mod sarif_schema;
+// Not every test binary checks SARIF.
+#[allow(unused_imports)]
+pub use sarif_schema::{assert_valid_sarif, sarif_errors};
 
 /// The results of the log's only run.
 #[track_caller]
