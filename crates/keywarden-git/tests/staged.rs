@@ -2,12 +2,37 @@
 
 mod common;
 
-use common::{Repo, SECRET, fake_engine, git_in};
+use common::{Repo, SECRET, cache_tree_record, fake_engine, git_in, rewrite_index};
 use keywarden_git::staged::{self, ChangeKind, SkipReason, StagedChanges, StagedOptions};
 use keywarden_git::{StagedError, StagedFile};
 
+/// The staged changes, checked against those of the same index without its cache-tree:
+/// narrowing the comparison by the cache-tree must not change any result.
 fn changes(repo: &Repo) -> StagedChanges {
-    staged::changes(&repo.path, &StagedOptions::default()).expect("staged changes")
+    let with = staged::changes(&repo.path, &StagedOptions::default()).expect("staged changes");
+    let index = repo.path.join(".git/index");
+    if index.exists() {
+        let stripped = repo.tmp.path().join("index-without-cache-tree");
+        rewrite_index(&index, &stripped, |state| {
+            state.remove_tree();
+        });
+        let opts = StagedOptions::default().with_index_file(&stripped);
+        let without = staged::changes(&repo.path, &opts).expect("without the cache-tree");
+        assert_eq!(
+            summary(&with),
+            summary(&without),
+            "the cache-tree changed the result"
+        );
+    }
+    with
+}
+
+/// Everything [`staged::changes`] returns, as text to compare.
+fn summary(c: &StagedChanges) -> String {
+    format!(
+        "files {:?}\nskipped {:?}\ndeleted {} unborn {}",
+        c.files, c.skipped, c.deleted, c.unborn_head
+    )
 }
 
 fn file<'a>(changes: &'a StagedChanges, path: &str) -> &'a StagedFile {
@@ -535,4 +560,280 @@ fn type_changes_compare_content_where_it_exists() {
     assert_eq!(f.kind, ChangeKind::Modified);
     // "target-one\n" vs "target-one": the line lost its newline, so it is a changed line.
     assert_eq!(f.changed_lines, [1]);
+}
+
+// ---------------------------------------------------------------------------------------
+// The cache-tree: directories whose record names HEAD's tree are not read or compared.
+
+/// A repository whose one commit has `depth/a/b/c/deep.txt` beside unchanged folders, with
+/// the objects loose (one file each) so that single trees can be removed.
+fn deep_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("top.txt", "top\n");
+    repo.write("depth/a/b/c/deep.txt", "one\ntwo\n");
+    repo.write("depth/a/b/sibling/s.txt", "sibling\n");
+    repo.write("depth/a/other/o.txt", "other\n");
+    repo.write("zeta/unrelated/u.txt", "unrelated\n");
+    repo.git(&["add", "."]);
+    repo.commit("base");
+    repo
+}
+
+/// Remove the loose object of HEAD's tree at `dir`.
+fn remove_head_tree(repo: &Repo, dir: &str) {
+    let id = repo.git(&["rev-parse", &format!("HEAD:{dir}")]);
+    let object = repo.path.join(".git/objects").join(&id[..2]).join(&id[2..]);
+    std::fs::remove_file(&object).expect("remove a loose tree object");
+}
+
+/// The index with its cache-tree removed, written beside the repository.
+fn index_without_cache_tree(repo: &Repo) -> StagedOptions {
+    let stripped = repo.tmp.path().join("index-without-cache-tree");
+    rewrite_index(&repo.path.join(".git/index"), &stripped, |state| {
+        state.remove_tree();
+    });
+    StagedOptions::default().with_index_file(stripped)
+}
+
+#[test]
+fn a_deep_change_is_found_without_reading_unchanged_directories() {
+    let repo = deep_repo();
+    repo.write("depth/a/b/c/deep.txt", format!("one\ntwo\n{SECRET}\n"));
+    repo.git(&["add", "depth/a/b/c/deep.txt"]);
+    // git add invalidated the records of depth/a/b/c and above; the others stay valid.
+    let mut index = gix::index::File::at(
+        repo.path.join(".git/index"),
+        gix::hash::Kind::Sha1,
+        false,
+        Default::default(),
+    )
+    .expect("read the index");
+    for (dir, valid) in [
+        ("", false),
+        ("depth/a/b/c", false),
+        ("depth/a/b/sibling", true),
+        ("depth/a/other", true),
+        ("zeta", true),
+    ] {
+        let record = cache_tree_record(&mut index, dir).expect("a record");
+        assert_eq!(record.num_entries.is_some(), valid, "record of {dir:?}");
+    }
+    // Trees HEAD has where nothing changed are not needed: without them, only the
+    // cache-tree can tell that they are unchanged.
+    for dir in [
+        "depth/a/b/sibling",
+        "depth/a/other",
+        "zeta/unrelated",
+        "zeta",
+    ] {
+        remove_head_tree(&repo, dir);
+    }
+
+    let c = staged::changes(&repo.path, &StagedOptions::default()).expect("staged");
+    assert_eq!(paths(&c), ["depth/a/b/c/deep.txt"]);
+    let f = file(&c, "depth/a/b/c/deep.txt");
+    assert_eq!(f.kind, ChangeKind::Modified);
+    assert_eq!(f.changed_lines, [3]);
+    assert_eq!(reported(f), [3]);
+    assert_eq!(c.deleted, 0);
+    // git diff --cached needs no more trees than keywarden does.
+    assert_eq!(
+        repo.git(&["diff", "--cached", "--name-only"]),
+        "depth/a/b/c/deep.txt"
+    );
+    // Without the cache-tree every tree of HEAD is read, and the missing ones are an error.
+    let err = staged::changes(&repo.path, &index_without_cache_tree(&repo))
+        .expect_err("a missing tree without a cache-tree");
+    assert!(matches!(err, StagedError::Diff { .. }), "{err:?}");
+}
+
+#[test]
+fn renames_and_deletions_across_pruned_directories() {
+    let repo = deep_repo();
+    let lines: Vec<String> = (1..=12).map(|n| format!("line {n}")).collect();
+    repo.commit_file("depth/a/b/c/long.txt", lines.join("\n") + "\n", "long file");
+    // Moved to a new folder with one edit, and a file deleted elsewhere.
+    std::fs::create_dir(repo.path.join("moved")).expect("mkdir");
+    repo.git(&["mv", "depth/a/b/c/long.txt", "moved/long.txt"]);
+    let mut edited = lines.clone();
+    edited[4] = format!("line 5 {SECRET}");
+    repo.write("moved/long.txt", edited.join("\n") + "\n");
+    repo.git(&["add", "moved/long.txt"]);
+    repo.git(&["rm", "-q", "depth/a/other/o.txt"]);
+    remove_head_tree(&repo, "zeta");
+    remove_head_tree(&repo, "depth/a/b/sibling");
+
+    let c = staged::changes(&repo.path, &StagedOptions::default()).expect("staged");
+    let f = file(&c, "moved/long.txt");
+    assert_eq!(
+        f.kind,
+        ChangeKind::Renamed {
+            from: "depth/a/b/c/long.txt".into()
+        }
+    );
+    assert_eq!(f.changed_lines, [5]);
+    assert_eq!(paths(&c), ["moved/long.txt"]);
+    assert_eq!(c.deleted, 1, "o.txt");
+}
+
+#[test]
+fn copies_are_found_when_configured() {
+    let repo = Repo::new();
+    repo.git(&["config", "status.renames", "copies"]);
+    let lines: Vec<String> = (1..=12).map(|n| format!("line {n}")).collect();
+    repo.write("src/lib.txt", lines.join("\n") + "\n");
+    repo.write("elsewhere/e.txt", "e\n");
+    repo.git(&["add", "."]);
+    repo.commit("base");
+    // The source is modified (a copy source must be among the changed files) and copied.
+    repo.write("src/lib.txt", lines.join("\n") + "\nline 13\n");
+    let mut copy = lines.clone();
+    copy[0] = format!("line 1 {SECRET}");
+    repo.write("dst/copy.txt", copy.join("\n") + "\n");
+    repo.git(&["add", "."]);
+    let c = changes(&repo);
+    let f = file(&c, "dst/copy.txt");
+    assert_eq!(
+        f.kind,
+        ChangeKind::Copied {
+            from: "src/lib.txt".into()
+        }
+    );
+    assert_eq!(reported(f), [1]);
+    assert_eq!(file(&c, "src/lib.txt").changed_lines, [13]);
+}
+
+#[test]
+fn a_valid_cache_tree_that_names_other_trees_is_compared_entry_by_entry() {
+    // `git reset --soft` moves HEAD back and keeps the index, whose cache-tree is valid but
+    // names the trees of the commit that was undone: those directories are not HEAD's.
+    let repo = deep_repo();
+    repo.write("depth/a/b/c/deep.txt", format!("one\n{SECRET}\ntwo\n"));
+    repo.write("depth/a/new.txt", "new\n");
+    repo.git(&["add", "."]);
+    repo.commit("undone");
+    repo.git(&["reset", "-q", "--soft", "HEAD~1"]);
+    let mut index = gix::index::File::at(
+        repo.path.join(".git/index"),
+        gix::hash::Kind::Sha1,
+        false,
+        Default::default(),
+    )
+    .expect("read the index");
+    let root = cache_tree_record(&mut index, "").expect("a cache-tree");
+    assert!(root.num_entries.is_some(), "git reset --soft kept it valid");
+    assert_ne!(root.id.to_string(), repo.git(&["rev-parse", "HEAD^{tree}"]));
+
+    let c = changes(&repo);
+    assert_eq!(paths(&c), ["depth/a/b/c/deep.txt", "depth/a/new.txt"]);
+    assert_eq!(reported(file(&c, "depth/a/b/c/deep.txt")), [2]);
+
+    // `git write-tree` after `git add` makes records valid again, naming the new trees.
+    repo.write("zeta/unrelated/u.txt", format!("unrelated\n{SECRET}\n"));
+    repo.git(&["add", "zeta"]);
+    repo.git(&["write-tree"]);
+    let c = changes(&repo);
+    assert_eq!(reported(file(&c, "zeta/unrelated/u.txt")), [2]);
+}
+
+/// `deep_repo` with a secret staged in `depth/a/b/c/deep.txt`, and the index rewritten with
+/// every record of the cache-tree made valid by `forge(record, path, HEAD's tree there)`.
+/// With `intent_to_add`, `depth/a/b/c/later.txt` is added with `git add -N` first.
+fn forged(
+    intent_to_add: bool,
+    forge: impl Fn(&mut gix::index::extension::Tree, &str, gix::ObjectId),
+) -> Repo {
+    let repo = deep_repo();
+    repo.write("depth/a/b/c/deep.txt", format!("one\ntwo\n{SECRET}\n"));
+    repo.git(&["add", "depth/a/b/c/deep.txt"]);
+    if intent_to_add {
+        repo.write("depth/a/b/c/later.txt", "later\n");
+        repo.git(&["add", "-N", "depth/a/b/c/later.txt"]);
+    }
+    let index = repo.path.join(".git/index");
+    let head_tree = |dir: &str| {
+        let id = repo.git(&["rev-parse", &format!("HEAD:{dir}")]);
+        gix::ObjectId::from_hex(id.as_bytes()).expect("tree id")
+    };
+    rewrite_index(&index, &index, |state| {
+        for dir in ["", "depth", "depth/a", "depth/a/b", "depth/a/b/c"] {
+            let record = cache_tree_record(state, dir).expect("a record");
+            forge(record, dir, head_tree(dir));
+        }
+    });
+    repo
+}
+
+/// How many index entries `deep_repo` has under `dir` (`""` for all).
+fn entries_under(dir: &str) -> u32 {
+    match dir {
+        "" => 5,
+        "depth" | "depth/a" => 3,
+        "depth/a/b" => 2,
+        _ => 1,
+    }
+}
+
+#[test]
+fn a_cache_tree_naming_a_tree_head_does_not_have_is_not_trusted() {
+    // Valid records with the right counts but ids HEAD does not have there.
+    let wrong = gix::ObjectId::from_hex(b"0123456789abcdef0123456789abcdef01234567").expect("id");
+    let repo = forged(false, |record, dir, _| {
+        record.id = wrong;
+        record.num_entries = Some(entries_under(dir));
+    });
+    let c = staged::changes(&repo.path, &StagedOptions::default()).expect("staged");
+    assert_eq!(paths(&c), ["depth/a/b/c/deep.txt"]);
+    assert_eq!(reported(file(&c, "depth/a/b/c/deep.txt")), [3]);
+}
+
+#[test]
+fn a_cache_tree_whose_count_disagrees_with_the_index_is_not_trusted() {
+    // Records naming HEAD's trees, as if nothing had changed, but counting one entry too
+    // many: the index does not hold what the records describe.
+    let repo = forged(false, |record, dir, head| {
+        record.id = head;
+        record.num_entries = Some(entries_under(dir) + 1);
+    });
+    let c = staged::changes(&repo.path, &StagedOptions::default()).expect("staged");
+    assert_eq!(paths(&c), ["depth/a/b/c/deep.txt"]);
+    assert_eq!(reported(file(&c, "depth/a/b/c/deep.txt")), [3]);
+}
+
+#[test]
+fn a_consistent_cache_tree_naming_heads_trees_is_trusted_as_git_trusts_it() {
+    // Records naming HEAD's trees with the right counts, over an entry that differs: a broken
+    // or hostile index. git trusts such a record: `git diff --cached` shows nothing and
+    // `git commit` writes the recorded tree, so the staged secret is not what gets committed.
+    let repo = forged(false, |record, dir, head| {
+        record.id = head;
+        record.num_entries = Some(entries_under(dir));
+    });
+    let c = staged::changes(&repo.path, &StagedOptions::default()).expect("staged");
+    assert!(c.files.is_empty(), "{:?}", paths(&c));
+    assert_eq!(repo.git(&["diff", "--cached", "--name-only"]), "");
+    let before = repo.git(&["rev-parse", "HEAD:depth/a/b/c/deep.txt"]);
+    repo.git(&["commit", "-q", "--allow-empty", "-m", "as recorded"]);
+    assert_eq!(
+        repo.git(&["rev-parse", "HEAD:depth/a/b/c/deep.txt"]),
+        before,
+        "git committed the recorded tree, not the staged entry"
+    );
+}
+
+#[test]
+fn a_cache_tree_over_an_intent_to_add_entry_is_not_trusted() {
+    // git never records a valid directory over an entry added with `git add -N`; records
+    // that do, even naming HEAD's trees with the right counts, are not trusted.
+    let repo = forged(true, |record, dir, head| {
+        record.id = head;
+        let intent_to_add = u32::from("depth/a/b/c".starts_with(dir));
+        record.num_entries = Some(entries_under(dir) + intent_to_add);
+    });
+    let c = staged::changes(&repo.path, &StagedOptions::default()).expect("staged");
+    assert_eq!(paths(&c), ["depth/a/b/c/deep.txt"]);
+    assert_eq!(
+        skipped(&c),
+        [("depth/a/b/c/later.txt".to_owned(), SkipReason::IntentToAdd)]
+    );
 }

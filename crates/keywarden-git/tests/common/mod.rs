@@ -193,3 +193,34 @@ pub fn fingerprint(
     }
     out
 }
+
+/// Read the index file `src` with gix, let `edit` change it, and write it to `dst` with the
+/// cache-tree (`TREE` extension) exactly as `edit` left it: gone if `edit` removed it, forged
+/// if `edit` forged it.
+pub fn rewrite_index(src: &Path, dst: &Path, edit: impl FnOnce(&mut gix::index::State)) {
+    let mut file = gix::index::File::at(src, gix::hash::Kind::Sha1, false, Default::default())
+        .expect("read the index");
+    edit(&mut file);
+    let out = std::fs::File::create(dst).expect("create the index copy");
+    let options = gix::index::write::Options {
+        extensions: gix::index::write::Extensions::AllUnconditionally,
+        ..Default::default()
+    };
+    file.write_to(std::io::BufWriter::new(out), options)
+        .expect("write the index copy");
+}
+
+/// The cache-tree record of directory `dir` (`""` for the root), if the index has one.
+pub fn cache_tree_record<'a>(
+    index: &'a mut gix::index::State,
+    dir: &str,
+) -> Option<&'a mut gix::index::extension::Tree> {
+    let mut node = index.tree_mut()?;
+    for name in dir.split('/').filter(|n| !n.is_empty()) {
+        node = node
+            .children
+            .iter_mut()
+            .find(|c| c.name.as_slice() == name.as_bytes())?;
+    }
+    Some(node)
+}
