@@ -579,6 +579,13 @@ fn deep_repo() -> Repo {
     repo
 }
 
+/// The repository's index, read with gix.
+fn read_index(repo: &Repo) -> gix::index::File {
+    let path = repo.path.join(".git/index");
+    gix::index::File::at(path, gix::hash::Kind::Sha1, false, Default::default())
+        .expect("read the index")
+}
+
 /// Remove the loose object of HEAD's tree at `dir`.
 fn remove_head_tree(repo: &Repo, dir: &str) {
     let id = repo.git(&["rev-parse", &format!("HEAD:{dir}")]);
@@ -601,13 +608,7 @@ fn a_deep_change_is_found_without_reading_unchanged_directories() {
     repo.write("depth/a/b/c/deep.txt", format!("one\ntwo\n{SECRET}\n"));
     repo.git(&["add", "depth/a/b/c/deep.txt"]);
     // git add invalidated the records of depth/a/b/c and above; the others stay valid.
-    let mut index = gix::index::File::at(
-        repo.path.join(".git/index"),
-        gix::hash::Kind::Sha1,
-        false,
-        Default::default(),
-    )
-    .expect("read the index");
+    let mut index = read_index(&repo);
     for (dir, valid) in [
         ("", false),
         ("depth/a/b/c", false),
@@ -713,13 +714,7 @@ fn a_valid_cache_tree_that_names_other_trees_is_compared_entry_by_entry() {
     repo.git(&["add", "."]);
     repo.commit("undone");
     repo.git(&["reset", "-q", "--soft", "HEAD~1"]);
-    let mut index = gix::index::File::at(
-        repo.path.join(".git/index"),
-        gix::hash::Kind::Sha1,
-        false,
-        Default::default(),
-    )
-    .expect("read the index");
+    let mut index = read_index(&repo);
     let root = cache_tree_record(&mut index, "").expect("a cache-tree");
     assert!(root.num_entries.is_some(), "git reset --soft kept it valid");
     assert_ne!(root.id.to_string(), repo.git(&["rev-parse", "HEAD^{tree}"]));
@@ -764,6 +759,15 @@ fn forged(
     repo
 }
 
+/// The staged changes of a [`forged`] repository, in which the secret staged in
+/// `depth/a/b/c/deep.txt` must be found.
+fn deep_secret_is_found(repo: &Repo) -> StagedChanges {
+    let c = staged::changes(&repo.path, &StagedOptions::default()).expect("staged");
+    assert_eq!(paths(&c), ["depth/a/b/c/deep.txt"]);
+    assert_eq!(reported(file(&c, "depth/a/b/c/deep.txt")), [3]);
+    c
+}
+
 /// How many index entries `deep_repo` has under `dir` (`""` for all).
 fn entries_under(dir: &str) -> u32 {
     match dir {
@@ -782,9 +786,7 @@ fn a_cache_tree_naming_a_tree_head_does_not_have_is_not_trusted() {
         record.id = wrong;
         record.num_entries = Some(entries_under(dir));
     });
-    let c = staged::changes(&repo.path, &StagedOptions::default()).expect("staged");
-    assert_eq!(paths(&c), ["depth/a/b/c/deep.txt"]);
-    assert_eq!(reported(file(&c, "depth/a/b/c/deep.txt")), [3]);
+    deep_secret_is_found(&repo);
 }
 
 #[test]
@@ -795,9 +797,7 @@ fn a_cache_tree_whose_count_disagrees_with_the_index_is_not_trusted() {
         record.id = head;
         record.num_entries = Some(entries_under(dir) + 1);
     });
-    let c = staged::changes(&repo.path, &StagedOptions::default()).expect("staged");
-    assert_eq!(paths(&c), ["depth/a/b/c/deep.txt"]);
-    assert_eq!(reported(file(&c, "depth/a/b/c/deep.txt")), [3]);
+    deep_secret_is_found(&repo);
 }
 
 #[test]
@@ -830,8 +830,7 @@ fn a_cache_tree_over_an_intent_to_add_entry_is_not_trusted() {
         let intent_to_add = u32::from("depth/a/b/c".starts_with(dir));
         record.num_entries = Some(entries_under(dir) + intent_to_add);
     });
-    let c = staged::changes(&repo.path, &StagedOptions::default()).expect("staged");
-    assert_eq!(paths(&c), ["depth/a/b/c/deep.txt"]);
+    let c = deep_secret_is_found(&repo);
     assert_eq!(
         skipped(&c),
         [("depth/a/b/c/later.txt".to_owned(), SkipReason::IntentToAdd)]
