@@ -412,3 +412,70 @@ fn history_of_another_folder_uses_that_repositorys_config() {
     run.code(1);
     assert_eq!(found(&run), [at("app/bot.env", 1, &c2)]);
 }
+
+/// A sandbox of three commits, each adding a fake bot token and 3 KiB of hex filler,
+/// repacked into one pack with no loose objects; returns the pack's path.
+fn packed_sandbox() -> (Sandbox, std::path::PathBuf) {
+    let sb = Sandbox::new();
+    for n in 0..3u64 {
+        let filler = Gen::new(n).string(3000, "0123456789abcdef");
+        let content = format!("{}\n{filler}\n", token_line(&telegram_token(90 + n)));
+        sb.commit_file(&format!("svc{n}/bot.env"), content, &format!("svc {n}"));
+    }
+    sb.git(&["repack", "-q", "-a", "-d"]);
+    sb.git(&["prune-packed"]);
+    let pack = std::fs::read_dir(sb.path(".git/objects/pack"))
+        .expect("pack folder")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "pack"))
+        .expect("a pack");
+    (sb, pack)
+}
+
+/// Cut `pack` to `len` bytes, leaving its index as it was.
+fn truncate_pack(pack: &std::path::Path, len: u64) {
+    set_mode(pack, 0o644);
+    let file = std::fs::OpenOptions::new().write(true).open(pack);
+    file.expect("open the pack").set_len(len).expect("truncate");
+}
+
+/// Issue 4: a truncated pack is reported object by object, like any unreadable object: the
+/// scan goes on, each unreadable object is a warning naming the truncated pack, and the exit
+/// code says what was found: 1 if anything readable holds a secret, else 2 (the scan was
+/// not complete). Nothing panics and the repository is not written.
+#[test]
+fn truncated_pack_is_reported_and_the_exit_code_says_what_was_found() {
+    let (sb, pack) = packed_sandbox();
+    let len = std::fs::metadata(&pack).expect("pack size").len();
+    history(&sb, &[]).code(1);
+
+    // The pack ends inside its last object (its index intact): the rest is scanned.
+    truncate_pack(&pack, len - 21);
+    let before = snapshot(&sb.root);
+    let run = history(&sb, &[]);
+    run.code(1);
+    assert!(!found(&run).is_empty());
+    assert!(
+        run.stderr.contains("keywarden: warning: object ") && run.stderr.contains("truncated"),
+        "{}",
+        run.stderr
+    );
+    assert_unchanged(&before, &snapshot(&sb.root), "history of a truncated pack");
+
+    // Cut in half: no tree can be read, so no blob is scanned and nothing is found.
+    truncate_pack(&pack, len / 2);
+    let before = snapshot(&sb.root);
+    let run = history(&sb, &[]);
+    run.code(2);
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("truncated"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_unchanged(&before, &snapshot(&sb.root), "history of a half pack");
+
+    // Not even the pack header: HEAD cannot be resolved.
+    truncate_pack(&pack, 8);
+    let run = sb.kw(&["history"]).run();
+    run.code(2);
+    assert!(run.stderr.contains("resolving HEAD"), "{}", run.stderr);
+    assert!(run.stderr.to_lowercase().contains("pack"), "{}", run.stderr);
+}
