@@ -80,7 +80,7 @@ impl Keywords {
             .match_kind(MatchKind::Standard)
             .prefilter(false)
             .build(keywords);
-        if let Some(table) = dfa.ok().and_then(|dfa| Table::new(&dfa)) {
+        if let Some(table) = dfa.ok().and_then(|dfa| Table::new(&dfa, keywords)) {
             return Ok(Keywords {
                 search: Search::Table(Box::new(table)),
             });
@@ -119,8 +119,32 @@ impl Keywords {
 }
 
 impl Table {
-    /// Tabulates `dfa`, or `None` if its states and classes do not fit `u32` ids.
-    fn new(dfa: &DFA) -> Option<Table> {
+    /// Tabulates `dfa` built from `keywords`, or `None` if its states and classes do not
+    /// fit `u32` ids.
+    fn new(dfa: &DFA, keywords: &[Vec<u8>]) -> Option<Table> {
+        // An Aho-Corasick automaton treats alike all bytes that label no trie edge, and a
+        // letter like its other case: one class per distinct (folded) keyword byte, and
+        // class 0 for everything else. Deriving the classes from the keywords instead of
+        // comparing the DFA's 256 columns keeps the build under a millisecond.
+        let mut classes = [0u8; 256];
+        let mut representative = vec![0u8];
+        for &byte in keywords.iter().flatten() {
+            let folded = usize::from(byte.to_ascii_lowercase());
+            if classes[folded] == 0 {
+                classes[folded] = u8::try_from(representative.len()).ok()?;
+                representative.push(byte.to_ascii_lowercase());
+            }
+        }
+        for byte in b'A'..=b'Z' {
+            classes[usize::from(byte)] = classes[usize::from(byte.to_ascii_lowercase())];
+        }
+        if let Some(unused) = (0..=255u8).find(|&b| classes[usize::from(b)] == 0) {
+            representative[0] = unused;
+        } else {
+            // Every byte labels an edge: class 0 stands for no byte.
+            representative.remove(0);
+            classes.iter_mut().for_each(|c| *c -= 1);
+        }
         let start = dfa.start_state(Anchored::No).ok()?;
         // Every state reachable from the start, numbered in discovery order.
         let mut states = vec![start];
@@ -128,7 +152,7 @@ impl Table {
         let mut next = 0;
         while next < states.len() {
             let sid = states[next];
-            for byte in 0..=255u8 {
+            for &byte in &representative {
                 let to = dfa.next_state(Anchored::No, sid, byte);
                 index.entry(to).or_insert_with(|| {
                     states.push(to);
@@ -136,22 +160,6 @@ impl Table {
                 });
             }
             next += 1;
-        }
-        // Bytes that every state treats alike share a class.
-        let mut classes = [0u8; 256];
-        let mut class_of: HashMap<Vec<StateID>, u8> = HashMap::new();
-        let mut representative = Vec::new();
-        for byte in 0..=255u8 {
-            let row: Vec<StateID> = states
-                .iter()
-                .map(|&s| dfa.next_state(Anchored::No, s, byte))
-                .collect();
-            let fresh = u8::try_from(class_of.len()).ok()?;
-            let class = *class_of.entry(row).or_insert_with(|| {
-                representative.push(byte);
-                fresh
-            });
-            classes[usize::from(byte)] = class;
         }
         let class_count = representative.len();
         // Match states first, then the rest, each in discovery order.
@@ -347,8 +355,12 @@ mod tests {
                 2 => 4 * 16 * MIN_SEGMENT_KEYWORDS + rng.below(16),
                 _ => 20_000 + rng.below(20_000),
             };
+            let any_byte = round % 8 == 7;
             let mut hay: Vec<u8> = (0..len)
-                .map(|_| alphabet[rng.below(alphabet.len())])
+                .map(|_| match any_byte {
+                    true => rng.below(256) as u8,
+                    false => alphabet[rng.below(alphabet.len())],
+                })
                 .collect();
             // Plant whole keywords in random case, some across likely segment cuts.
             for _ in 0..len / 50 {
@@ -371,6 +383,35 @@ mod tests {
             );
             assert_eq!(sorted(got), sorted(want), "round {round}, {len} bytes");
         }
+    }
+
+    #[test]
+    fn builtin_keywords_same_hits_as_aho_corasick() {
+        let set = crate::RuleSet::builtin().expect("built-in rules");
+        let mut list: Vec<Vec<u8>> = Vec::new();
+        for rule in set.rules() {
+            for k in rule.keywords_lower.iter().chain(&rule.file_keywords_lower) {
+                if !list.contains(k) {
+                    list.push(k.clone());
+                }
+            }
+        }
+        let k = Keywords::new(&list).unwrap();
+        assert!(matches!(k.search, Search::Table(_)));
+        let mut rng = Rng(7);
+        let mut hay: Vec<u8> = (0..200_000).map(|_| rng.below(256) as u8).collect();
+        for _ in 0..2_000 {
+            let kw = &list[rng.below(list.len())];
+            let at = rng.below(hay.len() - kw.len());
+            for (i, &b) in kw.iter().enumerate() {
+                let upper = rng.below(2) == 0;
+                hay[at + i] = if upper { b.to_ascii_uppercase() } else { b };
+            }
+        }
+        let mut got = Vec::new();
+        k.find_all(&hay, &mut got);
+        assert!(got.len() >= 2_000);
+        assert_eq!(sorted(got), sorted(reference(&list, &hay)));
     }
 
     #[test]
