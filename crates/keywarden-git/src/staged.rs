@@ -15,6 +15,16 @@
 //! [`StagedOptions::max_file_size`], submodules (gitlinks), intent-to-add entries
 //! (`git add -N`) and unmerged (conflicted) entries. Symbolic links are not followed: the
 //! link's target text is the content.
+//!
+//! # Cost
+//!
+//! Like `git diff --cached`, [`changes`] uses the index's cache-tree: a directory whose
+//! record names the tree `HEAD` has there is neither read from `HEAD` nor compared, so the
+//! work grows with the directories a change touches, not with the repository (see the
+//! private `cache_tree` module for what is trusted). Reading the index itself stays linear in
+//! its size. On 100,000 files with 6 paths staged: 34 ms, against 14 ms for
+//! `git diff --cached` and 74 ms when every tree of `HEAD` was read (`benches/README.md`).
+//! An index without a cache-tree is compared whole.
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
