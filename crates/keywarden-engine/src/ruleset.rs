@@ -27,7 +27,7 @@ impl RuleSet {
     pub fn builtin() -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::new();
         for (name, text) in BUILTIN_RULE_FILES {
-            set.add(&format!("built-in:{name}"), text, Rule::compile)?;
+            set.add(&format!("built-in:{name}"), text, Rule::compile_builtin)?;
         }
         Ok(set)
     }
@@ -41,8 +41,9 @@ impl RuleSet {
         self.add(origin, text, Rule::compile_eager)
     }
 
-    /// Adds a rule file, compiling each rule with `compile` (lazily for built-in rules,
-    /// whose tests prove they build; eagerly for user files, so errors surface at once).
+    /// Adds a rule file, compiling each rule with `compile` (lazily and without parsing
+    /// the patterns for built-in rules, whose tests prove they build; eagerly for user
+    /// files, so errors surface at once).
     fn add(
         &mut self,
         origin: &str,
@@ -84,5 +85,28 @@ impl RuleSet {
 
     pub(crate) fn into_rules(self) -> Vec<Rule> {
         self.rules
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in rules skip the pattern checks at start-up; this is where they happen.
+    #[test]
+    fn every_builtin_rule_passes_the_checks_user_rules_get() {
+        let mut count = 0;
+        for (name, text) in BUILTIN_RULE_FILES {
+            let file = RuleFile::parse(name, text).expect("built-in file parses");
+            for spec in file.rules {
+                let id = spec.id.clone();
+                Rule::compile_eager(spec).unwrap_or_else(|e| panic!("{name}: {id}: {e}"));
+                count += 1;
+            }
+        }
+        assert_eq!(
+            count,
+            RuleSet::builtin().expect("built-in rules").rules().len()
+        );
     }
 }
