@@ -10,6 +10,8 @@
 //! callback, together with one representative path, on a bounded pool of threads: only the
 //! blobs being scanned are in memory at any time (a small queue of ids and paths feeds the
 //! workers, who read the blobs themselves). Commit messages are handed to the same callback.
+//! The diffs themselves run on up to as many threads again, in chunks of consecutive commits,
+//! and are merged in commit order, so what is reported does not depend on the thread count.
 //!
 //! The callback returns line-anchored results ([`LineFinding`]); the crate attributes them
 //! to the commits and paths that introduced the blob:
@@ -37,8 +39,10 @@
 //! Memory: besides the blobs being scanned, the scan keeps the selected commit ids, and per
 //! distinct blob its id, the index of its first introducing commit, an interned path and the
 //! id of the version it replaced (roughly 80 bytes a blob), plus the results the callback
-//! returned.
+//! returned. Each diffing thread adds its object caches (at most 12 MiB) and the diffs of at
+//! most 32 commits waiting to be merged.
 
+mod diff;
 mod intro;
 mod pipeline;
 mod select;
@@ -88,7 +92,9 @@ pub struct HistoryOptions {
     pub max_commits: Option<usize>,
     /// Blobs larger than this many bytes are skipped.
     pub max_file_size: u64,
-    /// Worker threads running the callback; `0` means one per available core.
+    /// Threads running the callback (the callback never runs on more at once), and at most
+    /// as many threads diffing commits (the calling thread when `1`); `0` means one per
+    /// available core.
     pub threads: usize,
     /// Track renames in each commit's diff, so that a renamed and edited file is compared with
     /// its source for [`only_added_lines`](Self::only_added_lines).
@@ -416,8 +422,9 @@ where
             format,
         },
     })?;
-    // Trees of consecutive commits are read twice (as new tree, then as parent tree).
-    repo.object_cache_size_if_unset(32 * 1024 * 1024);
+    // The calling thread diffs commits when there is one thread, and reads merge parents'
+    // trees when attributing.
+    diff::add_caches(&mut repo);
 
     let mut summary = HistorySummary::default();
     match repo.is_shallow() {
