@@ -47,8 +47,8 @@ enum Command {
         /// Skip files larger than this many bytes [default: 10485760, or the config's].
         #[arg(long, value_name = "BYTES")]
         max_file_size: Option<u64>,
-        /// Worker threads (0: one per core).
-        #[arg(short = 'j', long, default_value_t = 0)]
+        /// Worker threads (0: one per core; at most 256).
+        #[arg(short = 'j', long, default_value_t = 0, value_parser = parse_threads)]
         threads: usize,
         /// Also scan files that .gitignore and .ignore files exclude.
         #[arg(long)]
@@ -90,8 +90,8 @@ enum Command {
         /// Skip blobs larger than this many bytes [default: 10485760, or the config's].
         #[arg(long, value_name = "BYTES")]
         max_file_size: Option<u64>,
-        /// Worker threads (0: one per core).
-        #[arg(short = 'j', long, default_value_t = 0)]
+        /// Worker threads (0: one per core; at most 256).
+        #[arg(short = 'j', long, default_value_t = 0, value_parser = parse_threads)]
         threads: usize,
         /// Progress bar on stderr: always, never, or when stderr is a terminal outside CI.
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
@@ -214,6 +214,22 @@ impl<E: std::fmt::Display> From<E> for Failure {
     fn from(e: E) -> Self {
         Failure(e.to_string())
     }
+}
+
+/// Most worker threads `-j` accepts. More only add contention on any machine this runs on,
+/// and thousands make the parallel directory walk spin for minutes before it ends.
+const MAX_THREADS: usize = 256;
+
+fn parse_threads(value: &str) -> Result<usize, String> {
+    let n: usize = value
+        .parse()
+        .map_err(|_| format!("`{value}` is not a number of threads"))?;
+    if n > MAX_THREADS {
+        return Err(format!(
+            "{n} threads is too many: use at most {MAX_THREADS} (0 picks one per core)"
+        ));
+    }
+    Ok(n)
 }
 
 fn main() -> ExitCode {

@@ -228,6 +228,7 @@ fn exit_code_2_for_a_missing_path_a_bad_flag_and_bad_rule_files() {
         &["scan", "--format", "xml"],
         &["scan", "--redact", "some"],
         &["scan", "--max-file-size", "big"],
+        &["scan", "-j", "many"],
         &["frobnicate"],
     ] {
         let run = sb.kw(bad).run();
@@ -235,6 +236,18 @@ fn exit_code_2_for_a_missing_path_a_bad_flag_and_bad_rule_files() {
         assert!(run.stderr.starts_with("error: "), "{bad:?}: {}", run.stderr);
         assert_eq!(run.stdout, "");
     }
+
+    // Thousands of threads once made the walk spin for minutes: refused up front.
+    for cmd in ["scan", "history"] {
+        let run = sb.kw(&[cmd, "-j", "10000", "."]).run();
+        run.code(2);
+        assert!(
+            run.stderr.contains("use at most 256"),
+            "{cmd}: {}",
+            run.stderr
+        );
+    }
+    sb.kw(&["scan", "-j", "256", "bot.env"]).run().code(1);
 
     let run = sb.kw(&["scan", "--rules", "missing-rules.toml", "."]).run();
     run.code(2);
