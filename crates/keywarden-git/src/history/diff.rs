@@ -4,10 +4,14 @@
 //! at once and their results be merged in commit order afterwards.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use gix::ObjectId;
 use gix::bstr::BString;
+use gix::object::Kind;
 use gix::object::tree::diff::Change;
+use gix::odb::pack::cache::DecodeEntry;
+use gix::odb::pack::cache::lru::MemoryCappedHashmap;
 
 use super::select::Walked;
 use super::{CommitInfo, HistoryOptions, ObjectIssue, commit_info, issue};
@@ -16,24 +20,65 @@ use super::{CommitInfo, HistoryOptions, ObjectIssue, commit_info, issue};
 /// parent trees of the next.
 const OBJECT_CACHE_BYTES: usize = 4 * 1024 * 1024;
 
-/// Pack delta-base cache of a diffing repository handle: a tree stored as a delta of another
-/// version that was resolved recently (the previous version, when `git fast-import` wrote the
-/// pack) resolves in one step instead of re-applying its whole delta chain (up to 50 deltas
-/// in git's defaults). On the benchmark repository (trees 24 deltas deep on average) it cut
-/// the CPU time of the tree diffs by more than half; larger caches, up to 32 MiB of objects
-/// and 16 MiB of bases, measured no faster and cost resident memory per diffing thread.
+/// Pack delta-base cache of a diffing repository handle. An object stored as a delta of a
+/// version that was resolved recently resolves in one step instead of re-applying its whole
+/// delta chain (up to 50 deltas in git's defaults). On the benchmark repository (trees 24
+/// deltas deep on average) it cut the CPU time of the tree diffs by more than half; larger
+/// caches, up to 32 MiB of objects and 16 MiB of bases, measured no faster and cost resident
+/// memory per diffing thread.
 const PACK_CACHE_BYTES: usize = 8 * 1024 * 1024;
 
-/// Give `repo` the caches that make consecutive tree diffs cheap, unless it has them already.
-pub(super) fn add_caches(repo: &mut gix::Repository) {
+/// Every this many chunks, a differ diffs one chunk in the order it found slower, to notice
+/// when the other one has become the faster.
+const REPROBE_EVERY: usize = 16;
+
+/// Give `repo` the caches that make consecutive tree diffs cheap. Returns the counter of the
+/// delta-chain links the pack cache did not have.
+fn add_caches(repo: &mut gix::Repository) -> Arc<AtomicU64> {
     repo.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
-    if !repo.objects.has_pack_cache() {
-        repo.objects.set_pack_cache(|| {
-            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
-                PACK_CACHE_BYTES,
-            ))
-        });
+    let misses = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&misses);
+    repo.objects.set_pack_cache(move || {
+        Box::new(CountingPackCache {
+            inner: MemoryCappedHashmap::new(PACK_CACHE_BYTES),
+            misses: Arc::clone(&counter),
+        })
+    });
+    misses
+}
+
+/// A pack delta-base cache that counts its misses. Resolving a delta looks up each link of its
+/// chain until one is cached, so the misses count the links that had to be decompressed and
+/// applied: the cost that the order of reading decides.
+struct CountingPackCache {
+    inner: MemoryCappedHashmap,
+    misses: Arc<AtomicU64>,
+}
+
+impl DecodeEntry for CountingPackCache {
+    fn put(&mut self, pack_id: u32, offset: u64, data: &[u8], kind: Kind, compressed_size: usize) {
+        self.inner.put(pack_id, offset, data, kind, compressed_size);
     }
+
+    fn get(&mut self, pack_id: u32, offset: u64, out: &mut Vec<u8>) -> Option<(Kind, usize)> {
+        let found = self.inner.get(pack_id, offset, out);
+        if found.is_none() {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+        }
+        found
+    }
+}
+
+/// The order in which the commits of a chunk are diffed. The diffs are the same either way;
+/// the cost is not. gix caches only the object a delta chain resolves to, not the links on the
+/// way, so reading an object is cheap when the neighbour its delta is based on was read just
+/// before. `git fast-import` stores each version as a delta of the previous one (oldest
+/// first wins); `git gc`, `git repack` and the packs a clone receives mostly store the newest
+/// version whole and older ones as deltas of newer ones (newest first wins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    OldestFirst,
+    NewestFirst,
 }
 
 /// What diffing one commit produced.
@@ -57,25 +102,66 @@ pub(super) struct Introduced {
 }
 
 /// Diffs commits against their first parents on one thread, with its own repository handle.
+///
+/// Chunks of consecutive commits are diffed in the [`Order`] that has needed fewer delta-chain
+/// links per commit on this thread: the first chunk oldest first, the second newest first,
+/// then the cheaper one, and the other one again every [`REPROBE_EVERY`] chunks.
 pub(super) struct Differ<'a> {
     repo: gix::Repository,
     opts: &'a HistoryOptions,
     /// For rename tracking; `None` if it could not be prepared.
     cache: Option<gix::diff::blob::Platform>,
+    /// Delta-chain links the pack cache did not have, so far.
+    misses: Arc<AtomicU64>,
+    /// Links per commit in the chunks diffed oldest first, and newest first (a moving
+    /// average).
+    cost: [Option<f64>; 2],
+    chunks: usize,
 }
 
 impl<'a> Differ<'a> {
-    /// A differ reading from `repo`; `cache` is the resource cache for rename tracking.
+    /// A differ reading from `repo`, to which it adds its caches; `cache` is the resource
+    /// cache for rename tracking.
     pub(super) fn new(
-        repo: gix::Repository,
+        mut repo: gix::Repository,
         opts: &'a HistoryOptions,
         cache: Option<gix::diff::blob::Platform>,
     ) -> Self {
-        Differ { repo, opts, cache }
+        let misses = add_caches(&mut repo);
+        Differ {
+            repo,
+            opts,
+            cache,
+            misses,
+            cost: [None, None],
+            chunks: 0,
+        }
+    }
+
+    /// Diff each of `commits` (consecutive, oldest first) against its first parent. The
+    /// diffs come in the order of `commits`, whatever order they were made in.
+    pub(super) fn diff_chunk(&mut self, commits: &[Walked]) -> Vec<CommitDiff> {
+        let order = next_order(self.cost, self.chunks);
+        let before = self.misses.load(Ordering::Relaxed);
+        let diffs = match order {
+            Order::OldestFirst => commits.iter().map(|walked| self.diff(walked)).collect(),
+            Order::NewestFirst => {
+                let mut diffs: Vec<_> = commits.iter().rev().map(|w| self.diff(w)).collect();
+                diffs.reverse();
+                diffs
+            }
+        };
+        let links = self.misses.load(Ordering::Relaxed).saturating_sub(before);
+        let per_commit = links as f64 / commits.len().max(1) as f64;
+        // Smoothed, so that one unusual chunk does not flip the order.
+        let cost = &mut self.cost[order as usize];
+        *cost = Some(cost.map_or(per_commit, |was| (was + per_commit) / 2.0));
+        self.chunks += 1;
+        diffs
     }
 
     /// Diff `walked` against its first parent (or the empty tree).
-    pub(super) fn diff(&mut self, walked: &Walked) -> CommitDiff {
+    fn diff(&mut self, walked: &Walked) -> CommitDiff {
         let mut out = CommitDiff::default();
         self.diff_into(walked, &mut out);
         if let Some(cache) = self.cache.as_mut() {
@@ -85,7 +171,9 @@ impl<'a> Differ<'a> {
     }
 
     fn diff_into(&mut self, walked: &Walked, out: &mut CommitDiff) {
-        let Differ { repo, opts, cache } = self;
+        let Differ {
+            repo, opts, cache, ..
+        } = self;
         let commit = match repo.find_commit(walked.id) {
             Ok(commit) => commit,
             Err(err) => {
@@ -123,6 +211,28 @@ impl<'a> Differ<'a> {
             Ok(introduced) => out.introduced = introduced,
             Err(err) => out.errors.push(issue(walked.id, "diffing commit", &err)),
         }
+    }
+}
+
+/// The order for the next chunk, given the costs measured in each order so far and the
+/// number of chunks diffed.
+fn next_order(cost: [Option<f64>; 2], chunks: usize) -> Order {
+    let [Some(oldest), Some(newest)] = cost else {
+        return if cost[0].is_none() {
+            Order::OldestFirst
+        } else {
+            Order::NewestFirst
+        };
+    };
+    let (better, worse) = if newest < oldest {
+        (Order::NewestFirst, Order::OldestFirst)
+    } else {
+        (Order::OldestFirst, Order::NewestFirst)
+    };
+    if chunks.is_multiple_of(REPROBE_EVERY) {
+        worse
+    } else {
+        better
     }
 }
 
@@ -215,4 +325,26 @@ fn introduced(change: Change<'_, '_, '_>) -> Option<Introduced> {
         base,
         is_submodule: mode.is_commit(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_order_is_tried_then_the_cheaper_one_kept_and_the_other_retried() {
+        assert_eq!(next_order([None, None], 0), Order::OldestFirst);
+        assert_eq!(next_order([Some(24.0), None], 1), Order::NewestFirst);
+        assert_eq!(next_order([Some(24.0), Some(4.5)], 2), Order::NewestFirst);
+        assert_eq!(next_order([Some(1.2), Some(4.5)], 2), Order::OldestFirst);
+        assert_eq!(next_order([Some(1.2), Some(1.2)], 7), Order::OldestFirst);
+        assert_eq!(
+            next_order([Some(24.0), Some(4.5)], REPROBE_EVERY),
+            Order::OldestFirst
+        );
+        assert_eq!(
+            next_order([Some(1.2), Some(4.5)], 2 * REPROBE_EVERY),
+            Order::NewestFirst
+        );
+    }
 }

@@ -422,9 +422,8 @@ where
             format,
         },
     })?;
-    // The calling thread diffs commits when there is one thread, and reads merge parents'
-    // trees when attributing.
-    diff::add_caches(&mut repo);
+    // Attribution reads the trees of merge commits' other parents.
+    repo.object_cache_size_if_unset(4 * 1024 * 1024);
 
     let mut summary = HistorySummary::default();
     match repo.is_shallow() {

@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex};
 use gix::ObjectId;
 use gix::bstr::BString;
 
-use super::diff::{self, CommitDiff, Differ};
+use super::diff::{CommitDiff, Differ};
 use super::select::Walked;
 use super::{
     Attribution, BlobJob, CommitInfo, HistoryError, HistoryOptions, Introductions, Job,
@@ -153,17 +153,12 @@ where
                 Ok(mut caches) => caches.pop().flatten(),
                 Err(poisoned) => poisoned.into_inner().pop().flatten(),
             };
-            let mut repo = shared.to_thread_local();
-            diff::add_caches(&mut repo);
-            Differ::new(repo, opts, cache)
+            Differ::new(shared.to_thread_local(), opts, cache)
         };
         let diff_chunk = |differ: &mut Differ<'_>, chunk: usize| {
             let start = (chunk * CHUNK).min(commits.len());
             let end = (start + CHUNK).min(commits.len());
-            commits[start..end]
-                .iter()
-                .map(|walked| differ.diff(walked))
-                .collect::<Vec<_>>()
+            differ.diff_chunk(&commits[start..end])
         };
         let diffed = in_order(diff_threads, chunks, new_differ, diff_chunk, &mut merger);
         let Merged {
