@@ -423,7 +423,7 @@ impl Policy {
         // Without a config there is nothing to be relative to, and no reason to touch
         // the file system for every walked file.
         if self.root_abs.is_none() {
-            let s = path.to_string_lossy().replace('\\', "/");
+            let s = crate::slash_path(path);
             return s.strip_prefix("./").map(str::to_string).unwrap_or(s);
         }
         let lexical = !path
@@ -438,7 +438,7 @@ impl Policy {
             (Some(abs), Some(root)) => abs.strip_prefix(root).map(Path::to_path_buf).unwrap_or(abs),
             _ => path.to_path_buf(),
         };
-        let s = rel.to_string_lossy().replace('\\', "/");
+        let s = crate::slash_path(&rel);
         s.strip_prefix("./").map(str::to_string).unwrap_or(s)
     }
 
@@ -458,7 +458,7 @@ impl Policy {
         if prefix.as_os_str().is_empty() {
             return path.to_string();
         }
-        let prefix = format!("{}/", prefix.to_string_lossy().replace('\\', "/"));
+        let prefix = format!("{}/", crate::slash_path(prefix));
         path.strip_prefix(&prefix).unwrap_or(path).to_string()
     }
 

@@ -29,3 +29,16 @@ pub const INLINE_ALLOW_MARKERS: &[&str] = &[
 pub fn has_inline_allow(line: &str) -> bool {
     INLINE_ALLOW_MARKERS.iter().any(|m| line.contains(m))
 }
+
+/// A path as reports and globs see it: lossy UTF-8 with `/` separators.
+///
+/// Only on Windows is `\` a separator; on Unix it is an ordinary file-name character, and
+/// turning `back\slash.env` into `back/slash.env` would name a file that does not exist.
+pub fn slash_path(path: &std::path::Path) -> String {
+    let s = path.to_string_lossy();
+    if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
+}

@@ -14,6 +14,13 @@ pub enum Content<'a> {
     Binary,
 }
 
+impl Content<'_> {
+    /// True if the text was decoded from UTF-16 (a byte-order mark said so).
+    pub fn is_decoded(&self) -> bool {
+        matches!(self, Content::Text(Cow::Owned(_)))
+    }
+}
+
 /// Classifies `bytes`: UTF-16 with a BOM is converted to UTF-8 (line numbers are kept,
 /// columns count characters either way), other data with a NUL byte in its first 8000
 /// bytes is binary, and everything else is scanned as it is, invalid UTF-8 included.

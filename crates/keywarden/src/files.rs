@@ -10,8 +10,6 @@ use ignore::{WalkBuilder, WalkState};
 use keywarden_engine::Scanner;
 use keywarden_report::{Record, Summary};
 
-use crate::content::{self, Content};
-
 /// Default size above which files are skipped: generated or vendored data, not config.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
@@ -181,20 +179,16 @@ fn scan_file(
 }
 
 fn scan_bytes(scanner: &Scanner, display: &str, bytes: &[u8], counters: &Counters) -> Vec<Record> {
-    let text = match content::classify(bytes) {
-        Content::Binary => {
-            counters.binary.fetch_add(1, Ordering::Relaxed);
-            log::trace!("{display}: skipped as binary");
-            return Vec::new();
-        }
-        Content::Text(t) => t,
+    let Some(records) = crate::scan_content(scanner, display, bytes) else {
+        counters.binary.fetch_add(1, Ordering::Relaxed);
+        log::trace!("{display}: skipped as binary");
+        return Vec::new();
     };
     counters.files.fetch_add(1, Ordering::Relaxed);
     counters
         .bytes
         .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-    let findings = scanner.scan(&text, Some(display));
-    crate::records(scanner, display, &text, findings)
+    records
 }
 
 /// Scans one in-memory input (standard input) under the name `display`.
@@ -219,7 +213,7 @@ pub fn scan_input(scanner: &Scanner, display: &str, bytes: &[u8]) -> Outcome {
 
 /// The path as reports show it: lossy UTF-8, `/`-separated, without a leading `./`.
 pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
+    let s = keywarden_policy::slash_path(path);
     match s.strip_prefix("./") {
         Some(rest) if !rest.is_empty() => rest.to_string(),
         _ => s,

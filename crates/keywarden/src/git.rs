@@ -9,7 +9,6 @@ use keywarden_engine::Scanner;
 use keywarden_git::{SkipReason, StagedOptions};
 use keywarden_report::{Redaction, Summary};
 
-use crate::content::{self, Content};
 use crate::files::Outcome;
 
 /// Scans what is staged in the repository at `repo`: only lines added or changed
@@ -53,20 +52,20 @@ pub fn scan_staged(
         if file.changed_lines.is_empty() {
             continue;
         }
-        let text = match content::classify(&file.content) {
-            Content::Binary => {
-                summary.skipped_binary += 1;
-                continue;
-            }
-            Content::Text(t) => t,
+        let Some(mut found) = crate::scan_content(scanner, &file.display_path, &file.content)
+        else {
+            summary.skipped_binary += 1;
+            continue;
         };
         summary.scanned += 1;
         summary.bytes += file.content.len() as u64;
-        let mut findings = scanner.scan(&text, Some(&file.display_path));
         // A secret counts as staged when any of its lines is new: a private key block
         // whose middle line changed is still a new secret.
-        findings.retain(|f| (f.line..=f.end_line).any(|l| file.is_changed_line(l as u32)));
-        records.extend(crate::records(scanner, &file.display_path, &text, findings));
+        found.retain(|r| {
+            let f = &r.finding;
+            (f.line..=f.end_line).any(|l| file.is_changed_line(l as u32))
+        });
+        records.extend(found);
     }
     summary.elapsed = started.elapsed();
     Ok(Outcome {
@@ -180,12 +179,8 @@ pub fn scan_history(scanner: &Scanner, repo: &Path, args: &HistoryArgs) -> Resul
             bar.inc(1);
             bar.set_message(human(done + content.len() as u64));
         }
-        let text = match content::classify(content) {
-            Content::Binary => return Vec::new(),
-            Content::Text(t) => t,
-        };
-        let findings = scanner.scan(&text, Some(&display));
-        crate::records(scanner, &display, &text, findings)
+        crate::scan_content(scanner, &display, content)
+            .unwrap_or_default()
             .into_iter()
             .map(|r| (r.finding.line as u32, r))
             .collect::<Vec<(u32, Record)>>()

@@ -26,11 +26,7 @@ pub fn check(rules: SopsRules, base: &Path) -> FileCheck {
     let base = base.canonicalize().unwrap_or_else(|_| PathBuf::from(base));
     Arc::new(move |display: &str, content: &[u8]| {
         let abs = base.join(display);
-        let rel = abs
-            .strip_prefix(&root)
-            .unwrap_or(&abs)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = keywarden_policy::slash_path(abs.strip_prefix(&root).unwrap_or(&abs));
         match rules.requiring(&rel) {
             Some(regex) if !is_sops_encrypted(content) => vec![record(display, regex)],
             _ => Vec::new(),

@@ -242,12 +242,17 @@ fn exit_code_2_for_a_missing_path_a_bad_flag_and_bad_rule_files() {
         let run = sb.kw(&[cmd, "-j", "10000", "."]).run();
         run.code(2);
         assert!(
-            run.stderr.contains("use at most 256"),
+            run.stderr.contains("use at most 64"),
             "{cmd}: {}",
             run.stderr
         );
     }
-    sb.kw(&["scan", "-j", "256", "bot.env"]).run().code(1);
+    sb.kw(&["scan", "-j", "64", "bot.env"]).run().code(1);
+    let run = sb
+        .kw(&["scan", "--redact", "full", "--show-secrets", "bot.env"])
+        .run();
+    run.code(2);
+    assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
 
     let run = sb.kw(&["scan", "--rules", "missing-rules.toml", "."]).run();
     run.code(2);
@@ -458,6 +463,15 @@ fn crlf_bom_utf16_and_invalid_utf8_files_are_scanned() {
     };
     sb.write("utf16le.env", utf16(true));
     sb.write("utf16be.env", utf16(false));
+    // A byte-order mark in front of text that is not UTF-16 must not hide it.
+    for (name, bom) in [
+        ("fake-bom-le.env", b"\xff\xfe"),
+        ("fake-bom-be.env", b"\xfe\xff"),
+    ] {
+        let mut bytes = bom.to_vec();
+        bytes.extend_from_slice(format!("\n{line}\n").as_bytes());
+        sb.write(name, bytes);
+    }
     let mut invalid = b"caf\xe9 \xff\xfe\n".to_vec();
     invalid.extend_from_slice(format!("{line}\n").as_bytes());
     // An invalid byte before the secret on its line counts as one character.
@@ -487,6 +501,8 @@ fn crlf_bom_utf16_and_invalid_utf8_files_are_scanned() {
     let expected = [
         ("bom.env", 1, TOKEN_COLUMN, end),
         ("crlf.env", 2, TOKEN_COLUMN, end),
+        ("fake-bom-be.env", 2, TOKEN_COLUMN, end),
+        ("fake-bom-le.env", 2, TOKEN_COLUMN, end),
         ("latin1.env", 2, TOKEN_COLUMN, end),
         ("latin1.env", 3, TOKEN_COLUMN + 1, end + 1),
         ("utf16be.env", 2, TOKEN_COLUMN, end),
@@ -762,4 +778,20 @@ fn stdin_over_the_size_limit_is_refused() {
         "{}",
         run.stderr
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_unix_file_name_is_kept() {
+    let sb = Sandbox::new();
+    let token = telegram_token(31);
+    sb.write("dir/back\\slash.env", format!("{}\n", token_line(&token)));
+    let run = sb.kw(&["scan", "--format", "json", "."]).run();
+    run.code(1);
+    let paths: Vec<String> = run
+        .json()
+        .iter()
+        .map(|v| v["path"].as_str().expect("path").to_string())
+        .collect();
+    assert_eq!(paths, ["dir/back\\slash.env"]);
 }
