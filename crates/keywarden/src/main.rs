@@ -335,6 +335,10 @@ struct Setup {
     config: Option<Config>,
     policy: Policy,
     baseline: Option<Baseline>,
+    /// Baseline paths are relative to the baseline file's folder (canonical), so that a
+    /// baseline matches from any folder and for `scan`, `staged` and `history` alike.
+    baseline_dir: Option<PathBuf>,
+    cwd: Option<PathBuf>,
 }
 
 /// Loads rules, config and baseline; the config is looked for from `start` (the current
@@ -350,11 +354,20 @@ fn setup(args: &RuleArgs, output: &OutputArgs, start: &Path) -> Result<Setup, Fa
     // Writing a baseline records every current finding: `--baseline F --write-baseline F`
     // refreshes F, and must not drop the entries that F already held.
     let baseline = baseline.filter(|_| output.write_baseline.is_none());
+    let baseline_file = output.write_baseline.as_ref().or(output.baseline.as_ref());
+    let baseline_dir = baseline_file.and_then(|f| {
+        let dir = f.parent().filter(|d| !d.as_os_str().is_empty());
+        dir.unwrap_or(Path::new(".")).canonicalize().ok()
+    });
     Ok(Setup {
         scanner,
         config,
         policy,
         baseline,
+        baseline_dir,
+        cwd: std::env::current_dir()
+            .ok()
+            .and_then(|d| d.canonicalize().ok()),
     })
 }
 
@@ -362,17 +375,46 @@ impl Setup {
     /// Drops findings allowed by the config, an inline marker or the baseline; record
     /// paths are relative to the current folder.
     fn filter(&self, records: &mut Vec<Record>) {
-        self.filter_with(records, |p| self.policy.relative(Path::new(p)));
+        self.filter_with(records, None, |p| self.policy.relative(Path::new(p)));
     }
 
     /// [`Setup::filter`] for findings of the repository whose work tree is `root` (none
     /// for a bare one), whose paths are relative to the repository root, not to the
     /// current folder.
     fn filter_repo(&self, records: &mut Vec<Record>, root: Option<&Path>) {
-        self.filter_with(records, |p| self.policy.repo_relative(root, p));
+        let repo = Some(root);
+        self.filter_with(records, repo, |p| self.policy.repo_relative(root, p));
     }
 
-    fn filter_with(&self, records: &mut Vec<Record>, relative: impl Fn(&str) -> String) {
+    /// The path a baseline records for a finding at `path`: relative to the baseline's
+    /// folder. `repo` is `Some(work tree root)` for paths relative to a repository (none
+    /// for a bare one, whose paths are kept as they are), `None` for paths relative to
+    /// the current folder.
+    fn baseline_key(&self, path: &str, repo: Option<Option<&Path>>) -> String {
+        if path == "-" {
+            return path.to_string();
+        }
+        let abs = match repo {
+            Some(Some(root)) => root.canonicalize().ok().map(|r| r.join(path)),
+            Some(None) => None,
+            None if Path::new(path).is_absolute() => Some(PathBuf::from(path)),
+            None => self.cwd.as_ref().map(|cwd| cwd.join(path)),
+        };
+        let (Some(abs), Some(dir)) = (abs.map(|a| lexical_normal(&a)), &self.baseline_dir) else {
+            return path.to_string();
+        };
+        match abs.strip_prefix(dir) {
+            Ok(rel) => keywarden_policy::slash_path(rel),
+            Err(_) => keywarden_policy::slash_path(&abs),
+        }
+    }
+
+    fn filter_with(
+        &self,
+        records: &mut Vec<Record>,
+        repo: Option<Option<&Path>>,
+        relative: impl Fn(&str) -> String,
+    ) {
         let keep: Vec<bool> = records
             .iter()
             .map(|r| {
@@ -383,7 +425,7 @@ impl Setup {
                 let known = self
                     .baseline
                     .as_ref()
-                    .is_some_and(|b| b.contains(&f.fingerprint, &r.path));
+                    .is_some_and(|b| b.contains(&f.fingerprint, &self.baseline_key(&r.path, repo)));
                 !allowed && !known
             })
             .collect();
@@ -417,6 +459,23 @@ impl Setup {
             }
         }
     }
+}
+
+/// `path` with `.` and `a/..` removed without asking the file system: a finding's path may
+/// exist only in history.
+fn lexical_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn first_line(s: &str) -> String {
@@ -522,7 +581,9 @@ fn run_scan(
         merge(&mut outcome, piped);
     }
     setup.filter(&mut outcome.records);
-    finish(outcome, output, &setup.scanner)
+    finish(outcome, output, &setup.scanner, |p| {
+        setup.baseline_key(p, None)
+    })
 }
 
 /// The `unencrypted-sops-file` check of the `.sops.yaml` found from `start`, for paths
@@ -550,7 +611,10 @@ fn run_staged(
     let mut outcome = keywarden::git::scan_staged(&setup.scanner, repo, limit, check.as_ref())
         .map_err(Failure)?;
     setup.filter_repo(&mut outcome.records, root.as_deref());
-    finish(outcome, output, &setup.scanner)
+    let repo = Some(root.as_deref());
+    finish(outcome, output, &setup.scanner, |p| {
+        setup.baseline_key(p, repo)
+    })
 }
 
 fn run_history(
@@ -573,7 +637,10 @@ fn run_history(
     keywarden::git::redact_commit_summaries(&mut outcome.records, redaction(output));
     let root = keywarden::git::worktree_root(repo);
     setup.filter_repo(&mut outcome.records, root.as_deref());
-    finish(outcome, output, &setup.scanner)
+    let repo = Some(root.as_deref());
+    finish(outcome, output, &setup.scanner, |p| {
+        setup.baseline_key(p, repo)
+    })
 }
 
 fn run_commit_msg(file: &Path, output: &OutputArgs, rule_args: &RuleArgs) -> Result<u8, Failure> {
@@ -594,16 +661,23 @@ fn run_commit_msg(file: &Path, output: &OutputArgs, rule_args: &RuleArgs) -> Res
     let display = files::display_path(file);
     let mut outcome = keywarden::git::scan_commit_message(&setup.scanner, &display, &message);
     setup.filter(&mut outcome.records);
-    finish(outcome, output, &setup.scanner)
+    finish(outcome, output, &setup.scanner, |p| {
+        setup.baseline_key(p, None)
+    })
 }
 
 /// Writes the baseline or the report of a finished scan and picks the exit code.
-fn finish(outcome: Outcome, output: &OutputArgs, scanner: &Scanner) -> Result<u8, Failure> {
+fn finish(
+    outcome: Outcome,
+    output: &OutputArgs,
+    scanner: &Scanner,
+    baseline_key: impl Fn(&str) -> String,
+) -> Result<u8, Failure> {
     for e in &outcome.errors {
         eprintln!("keywarden: warning: {e}");
     }
     if let Some(path) = &output.write_baseline {
-        write_baseline(path, &outcome.records)?;
+        write_baseline(path, &outcome.records, baseline_key)?;
         let n = outcome.records.len();
         eprintln!(
             "keywarden: wrote {n} findings to baseline {}",
@@ -615,11 +689,15 @@ fn finish(outcome: Outcome, output: &OutputArgs, scanner: &Scanner) -> Result<u8
     Ok(exit_code(&outcome))
 }
 
-fn write_baseline(path: &Path, records: &[Record]) -> Result<(), Failure> {
+fn write_baseline(
+    path: &Path,
+    records: &[Record],
+    key: impl Fn(&str) -> String,
+) -> Result<(), Failure> {
     let entries = records.iter().map(|r| BaselineEntry {
         fingerprint: r.finding.fingerprint.clone(),
         rule_id: r.finding.rule_id.clone(),
-        path: r.path.clone(),
+        path: key(&r.path),
     });
     Ok(Baseline::write(path, entries)?)
 }

@@ -713,3 +713,65 @@ fn a_config_that_is_a_folder_is_an_error() {
     run.code(2);
     assert!(run.stderr.contains(".keywarden.toml"), "{}", run.stderr);
 }
+
+/// Baseline paths are relative to the baseline file's folder: one written by `scan .` at the
+/// repository root once stopped matching from a subfolder, with an absolute path, and in
+/// `history`, because it recorded paths relative to wherever it was run.
+#[test]
+fn a_baseline_matches_from_any_folder_and_in_every_command() {
+    let sb = Sandbox::new();
+    let (t1, t2) = (telegram_token(91), telegram_token(92));
+    sb.write("app/bot.env", format!("{}\n", token_line(&t1)));
+    sb.write("top.env", format!("{}\n", token_line(&t2)));
+    sb.git(&["add", "."]);
+    sb.commit("secrets");
+    sb.kw(&["scan", ".", "--write-baseline", "kw-baseline.json"])
+        .run()
+        .code(0);
+    let text = sb.read("kw-baseline.json");
+    assert!(
+        text.contains("\"app/bot.env\"") && text.contains("\"top.env\""),
+        "{text}"
+    );
+
+    let app = sb.path("app");
+    let root = sb.root.display().to_string();
+    sb.kw_in(&app, &["scan", "--baseline", "../kw-baseline.json"])
+        .run()
+        .code(0);
+    sb.kw_in(&app, &["scan", "..", "--baseline", "../kw-baseline.json"])
+        .run()
+        .code(0);
+    sb.kw(&["scan", &root, "--baseline", "kw-baseline.json"])
+        .run()
+        .code(0);
+    sb.kw(&["history", "--baseline", "kw-baseline.json"])
+        .run()
+        .code(0);
+    sb.kw_in(&app, &["history", "--baseline", "../kw-baseline.json"])
+        .run()
+        .code(0);
+
+    // A new secret is still reported, under its path relative to where keywarden runs.
+    let t3 = telegram_token(93);
+    sb.write("app/new.env", format!("{}\n", token_line(&t3)));
+    let run = sb
+        .kw_in(
+            &app,
+            &[
+                "scan",
+                "--format",
+                "json",
+                "--baseline",
+                "../kw-baseline.json",
+            ],
+        )
+        .run();
+    run.code(1);
+    let paths: Vec<String> = run
+        .json()
+        .iter()
+        .map(|v| v["path"].as_str().expect("path").to_string())
+        .collect();
+    assert_eq!(paths, ["new.env"]);
+}
