@@ -52,6 +52,9 @@ pub struct Outcome {
     pub summary: Summary,
     /// One message per file or folder that could not be read.
     pub errors: Vec<String>,
+    /// Things the user should know that do not fail the scan: one message per file
+    /// skipped for its size, which may hold a secret nobody looked at.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Default)]
@@ -95,8 +98,10 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> O
     let counters = Counters::default();
     let records = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
+    let warnings = Mutex::new(Vec::new());
     builder.build_parallel().run(|| {
         let (counters, records, errors) = (&counters, &records, &errors);
+        let warnings = &warnings;
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -113,8 +118,18 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> O
                 return WalkState::Continue;
             }
             match scan_file(scanner, entry.path(), &display, opts, counters) {
-                Ok(found) if !found.is_empty() => records.lock().expect("no panics").extend(found),
-                Ok(_) => {}
+                Ok(Scanned::Records(found)) if !found.is_empty() => {
+                    records.lock().expect("no panics").extend(found)
+                }
+                Ok(Scanned::Records(_)) => {}
+                Ok(Scanned::TooLarge(size)) => push(
+                    warnings,
+                    format!(
+                        "{display}: not scanned, {size} bytes is over the size limit of {} \
+                         (raise it with --max-file-size or [scan] max_file_size)",
+                        opts.max_file_size
+                    ),
+                ),
                 Err(e) => push(errors, e),
             }
             WalkState::Continue
@@ -131,6 +146,8 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> O
     });
     let mut errors = errors.into_inner().expect("no worker panicked");
     errors.sort();
+    let mut warnings = warnings.into_inner().expect("no worker panicked");
+    warnings.sort();
     let summary = Summary {
         unit: "files",
         scanned: counters.files.load(Ordering::Relaxed),
@@ -145,7 +162,15 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> O
         records,
         summary,
         errors,
+        warnings,
     }
+}
+
+/// What became of one walked file.
+enum Scanned {
+    Records(Vec<Record>),
+    /// Skipped for its size, in bytes.
+    TooLarge(u64),
 }
 
 fn push(errors: &Mutex<Vec<String>>, message: String) {
@@ -158,24 +183,20 @@ fn scan_file(
     display: &str,
     opts: &WalkOptions,
     counters: &Counters,
-) -> Result<Vec<Record>, String> {
+) -> Result<Scanned, String> {
     let meta = path
         .metadata()
         .map_err(|e| format!("{display}: cannot read metadata: {e}"))?;
     if meta.len() > opts.max_file_size {
         counters.large.fetch_add(1, Ordering::Relaxed);
-        log::debug!(
-            "{display}: skipped, {} bytes is over the size limit",
-            meta.len()
-        );
-        return Ok(Vec::new());
+        return Ok(Scanned::TooLarge(meta.len()));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{display}: cannot read: {e}"))?;
     let mut records = scan_bytes(scanner, display, &bytes, counters);
     if let Some(check) = &opts.check {
         records.extend(check(display, &bytes));
     }
-    Ok(records)
+    Ok(Scanned::Records(records))
 }
 
 fn scan_bytes(scanner: &Scanner, display: &str, bytes: &[u8], counters: &Counters) -> Vec<Record> {
@@ -207,7 +228,7 @@ pub fn scan_input(scanner: &Scanner, display: &str, bytes: &[u8]) -> Outcome {
     Outcome {
         records,
         summary,
-        errors: Vec::new(),
+        ..Outcome::default()
     }
 }
 

@@ -68,10 +68,23 @@ pub fn scan_staged(
         records.extend(found);
     }
     summary.elapsed = started.elapsed();
+    let warnings = changes
+        .skipped
+        .iter()
+        .filter_map(|s| match s.reason {
+            SkipReason::TooLarge { size } => Some(format!(
+                "{}: not scanned, the staged file's {size} bytes are over the size limit of \
+                 {max_file_size} (raise it with --max-file-size or [scan] max_file_size)",
+                s.display_path
+            )),
+            _ => None,
+        })
+        .collect();
     Ok(Outcome {
         records,
         summary,
         errors: Vec::new(),
+        warnings,
     })
 }
 
@@ -249,6 +262,7 @@ pub fn scan_history(scanner: &Scanner, repo: &Path, args: &HistoryArgs) -> Resul
         records,
         summary,
         errors,
+        warnings: Vec::new(),
     })
 }
 

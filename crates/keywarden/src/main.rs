@@ -676,6 +676,16 @@ fn finish(
     for e in &outcome.errors {
         eprintln!("keywarden: warning: {e}");
     }
+    // Named, so that a secret in a skipped file is not silently let through; a folder of
+    // large data files names only the first few.
+    const SHOWN: usize = 20;
+    for w in outcome.warnings.iter().take(SHOWN) {
+        eprintln!("keywarden: warning: {w}");
+    }
+    if outcome.warnings.len() > SHOWN {
+        let more = outcome.warnings.len() - SHOWN;
+        eprintln!("keywarden: warning: ... and {more} more files not scanned for their size");
+    }
     if let Some(path) = &output.write_baseline {
         write_baseline(path, &outcome.records, baseline_key)?;
         let n = outcome.records.len();
@@ -736,6 +746,7 @@ fn run_init(force: bool) -> Result<u8, Failure> {
 
 fn merge(into: &mut Outcome, other: Outcome) {
     into.records.extend(other.records);
+    into.warnings.extend(other.warnings);
     let (s, o) = (&mut into.summary, other.summary);
     s.scanned += o.scanned;
     s.bytes += o.bytes;

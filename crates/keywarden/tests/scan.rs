@@ -429,6 +429,14 @@ fn binary_and_oversized_files_are_skipped_and_counted() {
         "{}",
         run.stdout
     );
+    // ... but the skipped file is named, and how to scan it said.
+    assert!(
+        run.stderr.contains(
+            "warning: over-limit.env: not scanned, 1001 bytes is over the size limit of 1000"
+        ) && run.stderr.contains("--max-file-size"),
+        "{}",
+        run.stderr
+    );
 
     // The default limit (10 MiB) scans the 1001-byte file.
     let run = sb.kw(&["scan", "--format", "json"]).run();

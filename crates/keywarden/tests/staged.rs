@@ -245,6 +245,13 @@ fn staged_binary_and_oversized_files_are_skipped_and_counted() {
         "{}",
         run.stdout
     );
+    // A hook lets the commit through, but names the file nobody looked into.
+    assert!(
+        run.stderr.contains("warning: big.env: not scanned")
+            && run.stderr.contains("--max-file-size"),
+        "{}",
+        run.stderr
+    );
     let run = sb.kw(&["staged", "--format", "json"]).run();
     run.code(1);
     assert_eq!(
