@@ -547,20 +547,22 @@ fn run_scan(
     let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
     let mut not_scannable = Vec::new();
-    for p in &paths {
+    let mut walkable = Vec::new();
+    for p in paths {
         match p.metadata() {
             Err(e) if e.kind() == io::ErrorKind::NotFound && p.symlink_metadata().is_err() => {
                 return Err(Failure(format!("{}: no such file or folder", p.display())));
             }
+            // Reported here once; the walk would report it a second time.
             Err(e) => not_scannable.push(format!("{}: cannot read: {e}", p.display())),
             Ok(m) if !m.is_file() && !m.is_dir() => not_scannable.push(format!(
                 "{}: not a regular file or folder (a device, FIFO or socket); not scanned",
                 p.display()
             )),
-            Ok(_) => {}
+            Ok(_) => walkable.push(p),
         }
     }
-    let mut outcome = files::scan_paths(scanner, &paths, &opts);
+    let mut outcome = files::scan_paths(scanner, &walkable, &opts);
     // Named explicitly, so skipping them silently would pass a scan that did not happen.
     outcome.errors.extend(not_scannable);
     outcome.summary.errors = outcome.errors.len() as u64;

@@ -599,6 +599,8 @@ fn an_unreadable_file_is_reported_and_the_scan_goes_on() {
     );
     set_mode(&sb.path("vault"), 0o000);
     let run = run_scan(&["scan", "--format", "json"]);
+    // A file named inside it is reported once, not by both the path check and the walk.
+    let inside = run_scan(&["scan", "vault/keys.env"]);
     set_mode(&sb.path("vault"), 0o755);
     run.code(1);
     assert_eq!(
@@ -609,6 +611,14 @@ fn an_unreadable_file_is_reported_and_the_scan_goes_on() {
         run.stderr.contains("vault: Permission denied"),
         "{}",
         run.stderr
+    );
+    inside.code(2);
+    assert!(inside.stdout.contains("; 1 error\n"), "{}", inside.stdout);
+    assert_eq!(
+        inside.stderr.matches("Permission denied").count(),
+        1,
+        "{}",
+        inside.stderr
     );
 }
 
