@@ -369,7 +369,12 @@ impl CompiledAllowlist {
             list.iter()
                 .map(|r| {
                     Regex::new(r).map_err(|e| {
-                        invalid_at(r, format!("{section}.{field}: bad regex `{r}`: {e}"))
+                        // The build error only says "error parsing pattern 0"; the parse
+                        // error under it says what and where.
+                        let why = std::error::Error::source(&e)
+                            .map_or_else(|| e.to_string(), ToString::to_string);
+                        let why = why.trim().replace('\n', " ");
+                        invalid_at(r, format!("{section}.{field}: bad regex `{r}`: {why}"))
                     })
                 })
                 .collect()
@@ -524,7 +529,8 @@ mod tests {
         let err = c.policy().expect_err("bad regex");
         assert!(
             err.to_string()
-                .contains("allowlist.secrets: bad regex `(unclosed`"),
+                .contains("allowlist.secrets: bad regex `(unclosed`")
+                && err.to_string().contains("unclosed group"),
             "{err}"
         );
     }
