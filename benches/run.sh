@@ -70,7 +70,9 @@ build() {
     if [[ $BUILD == 1 ]]; then
         (
             cd "$root"
-            cargo build --release -p keywarden -p keywarden-git --example read-all-objects
+            # --bin as well: with only --example, cargo builds no binary of -p keywarden.
+            cargo build --release -p keywarden --bin keywarden \
+                -p keywarden-git --example read-all-objects
             cargo build --release --manifest-path benches/floor/Cargo.toml \
                 --target-dir "$root/target"
         )
