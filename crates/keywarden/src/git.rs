@@ -201,6 +201,11 @@ pub fn scan_history(scanner: &Scanner, repo: &Path, args: &HistoryArgs) -> Resul
     .map_err(|e| {
         let hint = match e {
             keywarden_git::HistoryError::Open { .. } => "; pass the path of a git repository",
+            // Most often a pull request's base branch that a shallow CI checkout lacks.
+            keywarden_git::HistoryError::RevSpec { .. } => {
+                "; check the name with `git rev-parse`, and fetch the branch if it is \
+                 remote (in CI, a full clone: `fetch-depth: 0`)"
+            }
             _ => "",
         };
         format!("{}{hint}", error_chain(&e))

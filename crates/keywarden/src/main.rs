@@ -691,10 +691,21 @@ fn finish(
     if let Some(path) = &output.write_baseline {
         write_baseline(path, &outcome.records, baseline_key)?;
         let n = outcome.records.len();
+        let findings = if n == 1 { "finding" } else { "findings" };
         eprintln!(
-            "keywarden: wrote {n} findings to baseline {}",
+            "keywarden: wrote {n} {findings} to baseline {}",
             path.display()
         );
+        // Files that could not be read are missing from the baseline: their secrets would
+        // show up as new later, so the run did not do what was asked.
+        if !outcome.errors.is_empty() {
+            eprintln!(
+                "keywarden: error: the baseline is incomplete: {} unreadable (see the \
+                 warnings above)",
+                outcome.errors.len()
+            );
+            return Ok(EXIT_ERROR);
+        }
         return Ok(0);
     }
     report(&outcome.records, &outcome.summary, output, scanner)?;

@@ -171,6 +171,10 @@ fn rev_since_and_max_commits_select_commits() {
     let run = history(&sb, &["--rev", "no-such-branch"]);
     run.code(2);
     assert!(run.stderr.contains("no-such-branch"), "{}", run.stderr);
+    assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
+    let run = history(&sb, &["--since", "origin/no-such-base"]);
+    run.code(2);
+    assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
     history(&sb, &["--rev", "main", "--since", &c1]).code(2);
 }
 

@@ -581,6 +581,18 @@ fn an_unreadable_file_is_reported_and_the_scan_goes_on() {
         run.stderr
     );
 
+    // A baseline written without the unreadable file is incomplete: that is an error.
+    let run = run_scan(&["scan", "--write-baseline", "/dev/null"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("wrote 1 finding to baseline")
+            && run
+                .stderr
+                .contains("the baseline is incomplete: 1 unreadable"),
+        "{}",
+        run.stderr
+    );
+
     let run = run_scan(&["scan", "locked.env"]);
     run.code(2);
     assert!(run.stdout.contains("; 1 error\n"), "{}", run.stdout);
