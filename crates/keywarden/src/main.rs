@@ -330,6 +330,16 @@ fn load_config(args: &RuleArgs, start: &Path) -> Result<Option<Config>, Failure>
 }
 
 /// Everything a scan needs besides its input.
+/// What the paths of a run's records are relative to.
+#[derive(Clone, Copy)]
+enum PathsFrom<'a> {
+    /// The current folder (`scan`, `commit-msg`).
+    CurrentFolder,
+    /// A repository's work tree root, canonical (`staged`, `history`); `None` for a bare
+    /// repository.
+    Repo(Option<&'a Path>),
+}
+
 struct Setup {
     scanner: Scanner,
     config: Option<Config>,
@@ -375,30 +385,31 @@ impl Setup {
     /// Drops findings allowed by the config, an inline marker or the baseline; record
     /// paths are relative to the current folder.
     fn filter(&self, records: &mut Vec<Record>) {
-        self.filter_with(records, None, |p| self.policy.relative(Path::new(p)));
+        let from = PathsFrom::CurrentFolder;
+        self.filter_with(records, from, |p| self.policy.relative(Path::new(p)));
     }
 
     /// [`Setup::filter`] for findings of the repository whose work tree is `root` (none
     /// for a bare one), whose paths are relative to the repository root, not to the
     /// current folder.
     fn filter_repo(&self, records: &mut Vec<Record>, root: Option<&Path>) {
-        let repo = Some(root);
-        self.filter_with(records, repo, |p| self.policy.repo_relative(root, p));
+        let canonical = root.and_then(|r| r.canonicalize().ok());
+        let from = PathsFrom::Repo(canonical.as_deref());
+        self.filter_with(records, from, |p| self.policy.repo_relative(root, p));
     }
 
     /// The path a baseline records for a finding at `path`: relative to the baseline's
-    /// folder. `repo` is `Some(work tree root)` for paths relative to a repository (none
-    /// for a bare one, whose paths are kept as they are), `None` for paths relative to
-    /// the current folder.
-    fn baseline_key(&self, path: &str, repo: Option<Option<&Path>>) -> String {
+    /// folder. Paths of a bare repository, and paths that cannot be placed, are kept as
+    /// they are.
+    fn baseline_key(&self, path: &str, from: PathsFrom) -> String {
         if path == "-" {
             return path.to_string();
         }
-        let abs = match repo {
-            Some(Some(root)) => root.canonicalize().ok().map(|r| r.join(path)),
-            Some(None) => None,
-            None if Path::new(path).is_absolute() => Some(PathBuf::from(path)),
-            None => self.cwd.as_ref().map(|cwd| cwd.join(path)),
+        let abs = match from {
+            PathsFrom::Repo(Some(root)) => Some(root.join(path)),
+            PathsFrom::Repo(None) => None,
+            PathsFrom::CurrentFolder if Path::new(path).is_absolute() => Some(PathBuf::from(path)),
+            PathsFrom::CurrentFolder => self.cwd.as_ref().map(|cwd| cwd.join(path)),
         };
         let (Some(abs), Some(dir)) = (abs.map(|a| lexical_normal(&a)), &self.baseline_dir) else {
             return path.to_string();
@@ -412,7 +423,7 @@ impl Setup {
     fn filter_with(
         &self,
         records: &mut Vec<Record>,
-        repo: Option<Option<&Path>>,
+        from: PathsFrom,
         relative: impl Fn(&str) -> String,
     ) {
         let keep: Vec<bool> = records
@@ -425,7 +436,7 @@ impl Setup {
                 let known = self
                     .baseline
                     .as_ref()
-                    .is_some_and(|b| b.contains(&f.fingerprint, &self.baseline_key(&r.path, repo)));
+                    .is_some_and(|b| b.contains(&f.fingerprint, &self.baseline_key(&r.path, from)));
                 !allowed && !known
             })
             .collect();
@@ -583,8 +594,9 @@ fn run_scan(
         merge(&mut outcome, piped);
     }
     setup.filter(&mut outcome.records);
+    let from = PathsFrom::CurrentFolder;
     finish(outcome, output, &setup.scanner, |p| {
-        setup.baseline_key(p, None)
+        setup.baseline_key(p, from)
     })
 }
 
@@ -613,9 +625,10 @@ fn run_staged(
     let mut outcome = keywarden::git::scan_staged(&setup.scanner, repo, limit, check.as_ref())
         .map_err(Failure)?;
     setup.filter_repo(&mut outcome.records, root.as_deref());
-    let repo = Some(root.as_deref());
+    let canonical = root.and_then(|r| r.canonicalize().ok());
+    let from = PathsFrom::Repo(canonical.as_deref());
     finish(outcome, output, &setup.scanner, |p| {
-        setup.baseline_key(p, repo)
+        setup.baseline_key(p, from)
     })
 }
 
@@ -639,9 +652,10 @@ fn run_history(
     keywarden::git::redact_commit_summaries(&mut outcome.records, redaction(output));
     let root = keywarden::git::worktree_root(repo);
     setup.filter_repo(&mut outcome.records, root.as_deref());
-    let repo = Some(root.as_deref());
+    let canonical = root.and_then(|r| r.canonicalize().ok());
+    let from = PathsFrom::Repo(canonical.as_deref());
     finish(outcome, output, &setup.scanner, |p| {
-        setup.baseline_key(p, repo)
+        setup.baseline_key(p, from)
     })
 }
 
@@ -663,8 +677,9 @@ fn run_commit_msg(file: &Path, output: &OutputArgs, rule_args: &RuleArgs) -> Res
     let display = files::display_path(file);
     let mut outcome = keywarden::git::scan_commit_message(&setup.scanner, &display, &message);
     setup.filter(&mut outcome.records);
+    let from = PathsFrom::CurrentFolder;
     finish(outcome, output, &setup.scanner, |p| {
-        setup.baseline_key(p, None)
+        setup.baseline_key(p, from)
     })
 }
 
