@@ -313,6 +313,14 @@ mod tests {
         fn below(&mut self, n: usize) -> usize {
             (self.next() % n as u64) as usize
         }
+        /// Writes `kw` over `hay` at a random place, each letter in a random case.
+        fn plant(&mut self, hay: &mut [u8], kw: &[u8]) {
+            let at = self.below(hay.len() - kw.len());
+            for (i, &b) in kw.iter().enumerate() {
+                let upper = self.below(2) == 0;
+                hay[at + i] = if upper { b.to_ascii_uppercase() } else { b };
+            }
+        }
     }
 
     #[test]
@@ -368,11 +376,7 @@ mod tests {
                 if kw.len() >= hay.len() {
                     continue;
                 }
-                let at = rng.below(hay.len() - kw.len());
-                for (i, &b) in kw.iter().enumerate() {
-                    let upper = rng.below(2) == 0;
-                    hay[at + i] = if upper { b.to_ascii_uppercase() } else { b };
-                }
+                rng.plant(&mut hay, kw);
             }
             let mut got = Vec::new();
             k.find_all(&hay, &mut got);
@@ -402,11 +406,7 @@ mod tests {
         let mut hay: Vec<u8> = (0..200_000).map(|_| rng.below(256) as u8).collect();
         for _ in 0..2_000 {
             let kw = &list[rng.below(list.len())];
-            let at = rng.below(hay.len() - kw.len());
-            for (i, &b) in kw.iter().enumerate() {
-                let upper = rng.below(2) == 0;
-                hay[at + i] = if upper { b.to_ascii_uppercase() } else { b };
-            }
+            rng.plant(&mut hay, kw);
         }
         let mut got = Vec::new();
         k.find_all(&hay, &mut got);
