@@ -768,10 +768,5 @@ fn a_baseline_matches_from_any_folder_and_in_every_command() {
         )
         .run();
     run.code(1);
-    let paths: Vec<String> = run
-        .json()
-        .iter()
-        .map(|v| v["path"].as_str().expect("path").to_string())
-        .collect();
-    assert_eq!(paths, ["new.env"]);
+    assert_eq!(run.paths(), ["new.env"]);
 }

@@ -390,6 +390,15 @@ impl Run {
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
 
+    /// The path of each JSON finding, in output order.
+    #[track_caller]
+    pub fn paths(&self) -> Vec<String> {
+        self.locations()
+            .into_iter()
+            .map(|(path, ..)| path)
+            .collect()
+    }
+
     /// (path, line, column, rule id) of each JSON finding, in output order.
     #[track_caller]
     pub fn locations(&self) -> Vec<(String, u64, u64, String)> {
